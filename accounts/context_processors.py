@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+# (label, url name, roles that see it); administrators see every entry.
+NAVIGATION = [
+    (_("My needs"), "needs:list", {Role.UNIT_LEADER}),
+    (_("Needs"), "needs:list", {Role.COORDINATOR}),
+    (_("Matching"), "matching:index", {Role.COORDINATOR}),
+    (_("Onboarding"), "staffing:onboarding", {Role.HR}),
+    (_("Volunteers"), "volunteers:queue", {Role.VOLUNTEER_COORDINATOR}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    seen = set()
+    for label, url_name, roles in NAVIGATION:
+        if url_name in seen or not user.has_role(*roles):
+            continue
+        seen.add(url_name)
+        items.append({"label": label, "url": reverse(url_name)})
+    if user.is_staff:
+        items.append({"label": _("Administration"), "url": reverse("admin:index")})
+    return {"nav_items": items}

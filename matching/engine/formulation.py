@@ -1,0 +1,195 @@
+"""Tight 0/1 formulation of the matching problem over feasible arcs.
+
+Rows:
+* slot rows: at most one candidate per slot;
+* rest cliques: one candidate's shifts, each stretched by min_rest to the right,
+  form an interval graph; its maximal cliques give "at most one" rows whose LP
+  relaxation is far tighter than pairwise conflicts;
+* window rows: for every window start (an eligible slot start or a booked
+  start), a knapsack row on the hours and a cardinality row (how many of the
+  shortest eligible shifts fit), which is the strong form when shifts are long.
+
+Windows starting at a slot that ends up unassigned are harmless: the shifts in
+such a window are a subset of those in the window of the next real shift, so
+the rows stay valid and the formulation stays exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .compiled import DAY, WEEK, Compiled, booked_in_window
+
+
+@dataclass(slots=True)
+class Formulation:
+    arcs: np.ndarray  # indices into cp.a_* arrays, sorted by (candidate, start)
+    matrix: sp.csr_matrix  # rows x len(arcs), all rows are "<= rhs"
+    rhs: np.ndarray
+    obj: np.ndarray  # arc cost minus the slot's unfilled cost (negative = useful)
+    row_comp_key: np.ndarray  # one arc column per row, to map rows to components
+
+
+def _triplets_to_rows(
+    row: np.ndarray, col: np.ndarray, val: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return row.astype(np.int64), col.astype(np.int64), val.astype(np.float64)
+
+
+def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
+    arcs = np.nonzero(keep)[0]
+    c = cp.a_cand[arcs]
+    st = cp.s_start[cp.a_slot[arcs]]
+    en = cp.s_end[cp.a_slot[arcs]]
+    order = np.lexsort((en, st, c))
+    arcs, c, st, en = arcs[order], c[order], st[order], en[order]
+    n = len(arcs)
+    dur = (en - st).astype(np.float64)
+    slot = cp.a_slot[arcs]
+    obj = cp.a_cost[arcs] - cp.s_ucost[slot]
+
+    rows_r: list[np.ndarray] = []
+    rows_c: list[np.ndarray] = []
+    rows_v: list[np.ndarray] = []
+    rhs_parts: list[np.ndarray] = []
+    first_col: list[np.ndarray] = []
+    n_rows = 0
+
+    def add(r: np.ndarray, col: np.ndarray, v: np.ndarray, rhs: np.ndarray, fc: np.ndarray) -> None:
+        nonlocal n_rows
+        rows_r.append(r + n_rows)
+        rows_c.append(col)
+        rows_v.append(v)
+        rhs_parts.append(rhs.astype(np.float64))
+        first_col.append(fc)
+        n_rows += len(rhs)
+
+    # slot rows (singletons are just the variable bound)
+    if n:
+        by_slot = np.argsort(slot, kind="stable")
+        sl = slot[by_slot]
+        uniq, start_idx, counts = np.unique(sl, return_index=True, return_counts=True)
+        multi = counts >= 2
+        row_of_slot = np.full(cp.n_slots, -1, dtype=np.int64)
+        row_of_slot[uniq[multi]] = np.arange(int(multi.sum()))
+        r = row_of_slot[sl]
+        m = r >= 0
+        add(
+            r[m],
+            by_slot[m],
+            np.ones(int(m.sum())),
+            np.ones(int(multi.sum())),
+            by_slot[start_idx[multi]],
+        )
+
+    # rest cliques of the stretched-interval graph
+    ext = en + cp.rest
+    max_ext = int((ext - st).max(initial=0))
+    pi: list[np.ndarray] = []
+    pj: list[np.ndarray] = []
+    min_ext = ext.astype(np.int64).copy()
+    k = 1
+    while k < n:
+        same = (c[k:] == c[:-k]) & (st[k:] - st[:-k] < max_ext)
+        if not same.any():
+            break
+        member = same & (ext[:-k] > st[k:])
+        i_idx = np.nonzero(member)[0] + k
+        pi.append(i_idx)
+        pj.append(i_idx - k)
+        np.minimum.at(min_ext, i_idx, ext[i_idx - k])
+        k += 1
+    if pi:
+        ci = np.concatenate(pi)
+        cj = np.concatenate(pj)
+        has = np.zeros(n, dtype=bool)
+        has[ci] = True
+        nxt_same = np.zeros(n, dtype=bool)
+        nxt_same[:-1] = c[1:] == c[:-1]
+        nxt_st = np.empty(n, dtype=np.int64)
+        nxt_st[:-1] = st[1:]
+        nxt_st[-1] = 0
+        # clique at i is contained in the clique at i + 1 when all members outlive st[i+1]
+        covered = nxt_same & (min_ext > nxt_st)
+        kept = has & ~covered
+        row_id = np.full(n, -1, dtype=np.int64)
+        row_id[kept] = np.arange(int(kept.sum()))
+        m = kept[ci]
+        heads = np.nonzero(kept)[0]
+        r = np.concatenate((row_id[heads], row_id[ci[m]]))
+        col = np.concatenate((heads, cj[m]))
+        add(r, col, np.ones(len(r)), np.ones(len(heads)), heads)
+
+    # window rows
+    akey = cp.key(c, st)
+    has_arc = np.zeros(cp.n_cands, dtype=bool)
+    has_arc[c] = True
+    bmask = has_arc[cp.b_cand] if len(cp.b_cand) else np.zeros(0, dtype=bool)
+    wc = np.concatenate((c, cp.b_cand[bmask]))
+    wt = np.concatenate((st, cp.b_start[bmask]))
+    for window, limit in ((WEEK, cp.w7_limit), (DAY, cp.w24_limit)):
+        if n == 0:
+            break
+        lo = np.searchsorted(akey, cp.key(wc, wt), "left")
+        hi = np.searchsorted(akey, cp.key(wc, wt + window), "left")
+        cap = (limit - booked_in_window(cp, wc, wt, window)).astype(np.float64)
+        length = hi - lo
+        m = length >= 2
+        lo, hi, cap, length = lo[m], hi[m], cap[m], length[m]
+        if len(lo) == 0:
+            continue
+        # one row per (lo, hi): the smallest capacity dominates
+        pair = lo * (n + 1) + hi
+        o = np.lexsort((cap, pair))
+        firsts = np.ones(len(o), dtype=bool)
+        firsts[1:] = pair[o][1:] != pair[o][:-1]
+        o = o[firsts]
+        lo, hi, cap, length = lo[o], hi[o], cap[o], length[o]
+        width = int(length.max())
+        offs = np.arange(width)
+        pos = lo[:, None] + offs[None, :]
+        valid = offs[None, :] < length[:, None]
+        pad = np.where(valid, dur[np.minimum(pos, n - 1)], np.inf)
+        srt = np.sort(pad, axis=1)
+        cum = np.cumsum(np.where(np.isfinite(srt), srt, 0.0), axis=1)
+        total = cum[np.arange(len(lo)), length - 1]
+        fits = ((cum <= cap[:, None] + 1e-6) & np.isfinite(srt)).sum(axis=1)
+        card_binding = fits < length
+        # the k largest hours; if even they fit, the knapsack row adds nothing
+        kk = np.maximum(fits, 0)
+        rest_small = np.where(
+            length - kk > 0, cum[np.arange(len(lo)), np.maximum(length - kk - 1, 0)], 0.0
+        )
+        largest_k = total - rest_small
+        knap_binding = (total > cap + 1e-6) & (largest_k > cap + 1e-6)
+        for sel, use_dur, rhs in (
+            (card_binding, False, fits.astype(np.float64)),
+            (knap_binding, True, cap),
+        ):
+            if not sel.any():
+                continue
+            slo, slen = lo[sel], length[sel]
+            rid = np.repeat(np.arange(len(slo)), slen)
+            starts = np.repeat(slo, slen)
+            within = np.arange(int(slen.sum())) - np.repeat(np.cumsum(slen) - slen, slen)
+            col = starts + within
+            # hours rather than seconds keep the coefficients well scaled for HiGHS
+            val = dur[col] / 3600.0 if use_dur else np.ones(len(col))
+            scale = 3600.0 if use_dur else 1.0
+            add(rid, col, val, rhs[sel] / scale, slo)
+
+    if rows_r:
+        r = np.concatenate(rows_r)
+        col = np.concatenate(rows_c)
+        val = np.concatenate(rows_v)
+        rhs = np.concatenate(rhs_parts)
+        fc = np.concatenate(first_col)
+    else:
+        r = col = np.zeros(0, dtype=np.int64)
+        val = rhs = np.zeros(0)
+        fc = np.zeros(0, dtype=np.int64)
+    matrix = sp.csr_matrix((val, (r, col)), shape=(n_rows, n))
+    return Formulation(arcs=arcs, matrix=matrix, rhs=rhs, obj=obj, row_comp_key=fc)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Extract translatable strings into one catalogue per app (plus locale/ for templates/ and
+# config/), then compile them. Needs GNU gettext; the compiled .mo files are committed so that
+# running Dugnad does not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="$PWD/.venv/bin/python"
+IGNORE=(--ignore='.venv/*' --ignore='static/*' --ignore='var/*' --ignore='staticfiles/*' --ignore='tests/*')
+for app in accounts staffing needs volunteers matching; do
+  (cd "$app" && "$PY" ../manage.py makemessages -l nb --no-obsolete --no-location "${IGNORE[@]}" >/dev/null)
+done
+"$PY" manage.py makemessages -l nb --no-obsolete --no-location "${IGNORE[@]}" \
+  --ignore='accounts/*' --ignore='staffing/*' --ignore='needs/*' --ignore='volunteers/*' \
+  --ignore='matching/*' >/dev/null
+"$PY" manage.py compilemessages --ignore='.venv' >/dev/null
+echo "catalogues updated; untranslated Bokmål entries:"
+"$PY" scripts/untranslated.py

@@ -1,0 +1,114 @@
+from django.contrib import admin
+
+from staffing.models import (
+    Agency,
+    AgreementRate,
+    Availability,
+    District,
+    EmployeeProfile,
+    FrameworkAgreement,
+    ITSystem,
+    Placement,
+    PlacementShift,
+    Qualification,
+    Skill,
+    Unit,
+    Worker,
+)
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ITSystem)
+class ITSystemAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_clinical"]
+    list_filter = ["is_clinical"]
+    search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sector", "district", "parent", "is_critical"]
+    list_filter = ["sector", "district", "is_critical"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["it_systems"]
+    list_select_related = ["district", "parent"]
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_health", "requires_authorisation", "is_student", "rank"]
+    list_filter = ["is_health", "requires_authorisation", "is_student"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["covers"]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+class AgreementRateInline(admin.TabularInline):
+    model = AgreementRate
+    extra = 1
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_number", "contact_email"]
+    search_fields = ["name", "org_number"]
+
+
+@admin.register(FrameworkAgreement)
+class FrameworkAgreementAdmin(admin.ModelAdmin):
+    list_display = ["agency", "reference", "valid_from", "valid_to"]
+    list_filter = ["agency"]
+    search_fields = ["reference", "agency__name"]
+    date_hierarchy = "valid_from"
+    inlines = [AgreementRateInline]
+
+
+class EmployeeProfileInline(admin.StackedInline):
+    model = EmployeeProfile
+    can_delete = False
+    autocomplete_fields = ["home_unit"]
+
+
+class AvailabilityInline(admin.TabularInline):
+    model = Availability
+    extra = 0
+
+
+@admin.register(Worker)
+class WorkerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "home_district", "agency", "is_active"]
+    list_filter = ["source", "is_active", "home_district", "agency", "qualifications"]
+    search_fields = ["first_name", "last_name", "email", "employee__employee_number"]
+    filter_horizontal = ["qualifications", "skills"]
+    readonly_fields = ["hpr_verified_by", "created_at", "updated_at"]
+    list_select_related = ["home_district", "agency"]
+    inlines = [EmployeeProfileInline, AvailabilityInline]
+
+
+class PlacementShiftInline(admin.TabularInline):
+    model = PlacementShift
+    extra = 0
+    readonly_fields = ["shift", "worker", "start", "end", "is_active"]
+    can_delete = False
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["worker", "unit", "status", "approved_by", "approved_at", "ready_at"]
+    list_filter = ["status", "unit__district", "worker__source"]
+    search_fields = ["worker__first_name", "worker__last_name", "unit__name"]
+    readonly_fields = ["worker", "unit", "need", "approved_by", "approved_at", "ready_at"]
+    list_select_related = ["worker", "unit", "approved_by"]
+    inlines = [PlacementShiftInline]

@@ -1,0 +1,5 @@
+from tests.permissions import COORDINATOR, Page, roles
+
+PAGES = [
+    Page("matching:index", roles(COORDINATOR)),
+]
