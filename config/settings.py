@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -153,7 +154,21 @@ CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Catches up on whatever a down broker missed, and keeps proposals fresh.
+    "matching-scheduled-run": {
+        "task": "matching.tasks.matching_run_scheduled",
+        "schedule": env_int("DUGNAD_MATCHING_SCHEDULE_MINUTES", 15) * 60,
+    },
+    "volunteers-retention": {
+        "task": "volunteers.tasks.volunteers_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "onboarding-overdue-reminders": {
+        "task": "staffing.tasks.onboarding_notify_overdue",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,1 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+
+class MatchingRun(models.Model):
+    """One run of the matching engine: what triggered it, what it saw, what it found."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    class Trigger(models.TextChoices):
+        NEED_CHANGED = "need_changed", _("A need was submitted or changed")
+        WORKER_AVAILABLE = "worker_available", _("A worker's availability changed")
+        SCHEDULE = "schedule", _("Scheduled run")
+        MANUAL = "manual", _("Started by a coordinator")
+
+    trigger = models.CharField(_("trigger"), max_length=30, choices=Trigger.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    slots = models.PositiveIntegerField(_("slots"), default=0)
+    candidates = models.PositiveIntegerField(_("candidates"), default=0)
+    arcs = models.PositiveIntegerField(_("feasible pairs"), default=0)
+    filled = models.PositiveIntegerField(_("filled"), default=0)
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    bound = models.FloatField(_("lower bound"), null=True, blank=True)
+    load_seconds = models.FloatField(_("load time (s)"), null=True, blank=True)
+    solve_seconds = models.FloatField(_("solve time (s)"), null=True, blank=True)
+    save_seconds = models.FloatField(_("save time (s)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_trigger_display()} ({self.get_status_display()})"
+
+
+class Proposal(models.Model):
+    """Matching's suggestion of one worker for one slot (shift × headcount position)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("run")
+    )
+    shift = models.ForeignKey(
+        "needs.Shift", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("shift")
+    )
+    slot_index = models.PositiveSmallIntegerField(_("position"), default=0)
+    worker = models.ForeignKey(
+        "staffing.Worker",
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("worker"),
+    )
+    cost = models.FloatField(_("cost"), default=0)
+    explanation = models.TextField(_("explanation"), blank=True)
+    alternatives = models.JSONField(_("alternatives"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reject_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    placement = models.ForeignKey(
+        "staffing.Placement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("placement"),
+    )
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["shift__start", "slot_index"]
+        indexes = [models.Index(fields=["status", "shift"]), models.Index(fields=["worker"])]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} → {self.shift_id}/{self.slot_index}"
