@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$PWD/.venv/bin/python"
-IGNORE=(--ignore='.venv/*' --ignore='static/*' --ignore='var/*' --ignore='staticfiles/*' --ignore='tests/*')
+IGNORE=(--ignore='.venv/*' --ignore='static/*' --ignore='var/*' --ignore='staticfiles/*' --ignore='tests/*' --ignore='scripts/*')
 for app in accounts staffing needs volunteers matching; do
   (cd "$app" && "$PY" ../manage.py makemessages -l nb --no-obsolete --no-location "${IGNORE[@]}" >/dev/null)
 done

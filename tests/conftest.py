@@ -43,6 +43,19 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process in tests, also when REDIS_URL is set; the tests marked
+    `celery_worker` send theirs through the real broker to a real worker."""
+    from config.celery import app
+
+    eager = "celery_worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

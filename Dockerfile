@@ -1,0 +1,18 @@
+# Image for web, worker and beat (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=config.settings
+
+WORKDIR /app
+COPY requirements.lock pyproject.toml ./
+RUN pip install --disable-pip-version-check -r requirements.lock
+COPY . .
+RUN DEBUG=true python manage.py collectstatic --noinput \
+    && useradd --system --home /app dugnad \
+    && mkdir -p /app/var && chown dugnad /app/var
+USER dugnad
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,36 @@
+import datetime as dt
+
+from accounts.permissions import units_visible_to
+from staffing.models import Unit
+from tests.staffing.factories import FrameworkAgreementFactory, UnitFactory
+
+
+def test_subtree_contains_units_at_every_depth(world):
+    grandchild = UnitFactory(parent=world.ward, district=world.north)
+    ids = Unit.objects.subtree_ids([world.home])
+    assert ids == {world.home.pk, world.ward.pk, grandchild.pk}
+
+
+def test_leader_sees_own_units_and_sub_units_only(world):
+    assert set(units_visible_to(world.leader)) == {world.home, world.ward}
+    assert set(units_visible_to(world.leader2)) == {world.other}
+
+
+def test_coordinator_and_hr_see_all_units(world):
+    everything = set(Unit.objects.all())
+    assert set(units_visible_to(world.coordinator)) == everything
+    assert set(units_visible_to(world.hr)) == everything
+
+
+def test_health_and_care_units_require_a_police_certificate_by_default(world):
+    school = UnitFactory(sector="schools", district=world.north)
+    assert world.home.police_certificate_default is True
+    assert school.police_certificate_default is False
+
+
+def test_framework_agreement_covers_its_validity_period(db):
+    agreement = FrameworkAgreementFactory(
+        valid_from=dt.date(2026, 1, 1), valid_to=dt.date(2026, 12, 31)
+    )
+    assert agreement.covers(dt.date(2026, 12, 31))
+    assert not agreement.covers(dt.date(2027, 1, 1))

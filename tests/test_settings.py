@@ -1,0 +1,99 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import env_bool, env_int
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_malformed_boolean_setting_fails_loudly(monkeypatch):
+    monkeypatch.setenv("DUGNAD_X", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DUGNAD_X"):
+        env_bool("DUGNAD_X", False)
+
+
+def test_malformed_integer_setting_fails_loudly(monkeypatch):
+    monkeypatch.setenv("DUGNAD_X", "ten")
+    with pytest.raises(ImproperlyConfigured, match="DUGNAD_X"):
+        env_int("DUGNAD_X", 1)
+
+
+def test_boolean_setting_accepts_common_spellings(monkeypatch):
+    for raw, expected in [("true", True), ("0", False), ("Yes", True), ("off", False)]:
+        monkeypatch.setenv("DUGNAD_X", raw)
+        assert env_bool("DUGNAD_X", not expected) is expected
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = _manage("check", DEBUG="false", SECRET_KEY="", ALLOWED_HOSTS="x.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="dugnad.kommune.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    result = _manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        DATABASE_URL="postgres://u:p@db.example:5432/dugnad",
+        REDIS_URL="redis://redis.example:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "redis://redis.example:6379/0",
+        "False",
+    ]
+
+
+def test_embedded_default_is_sqlite_eager_celery_and_console_email():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+    )
+    result = _manage("shell", "-v", "0", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
