@@ -266,4 +266,22 @@ DUGNAD = {
     "MATCHING_TIME_LIMIT_SECONDS": env_float("DUGNAD_MATCHING_TIME_LIMIT_SECONDS", 60),
     "EMERGENCY_CLINIC_EMAIL": env_str("DUGNAD_EMERGENCY_CLINIC_EMAIL", "legevakt@kommune.example"),
     "PAGE_SIZE": env_int("DUGNAD_PAGE_SIZE", 25),
+    # Matching objective (points; shown read-only on /matching/). Leaving a slot unfilled costs
+    # more than any person could, so filling comes first, critical services and urgent needs
+    # first; then § 14-3 (part-timers who want more hours before agency temps and new temporary
+    # hires); then money per hour; then continuity, district and load as small terms.
+    "MATCHING_WEIGHTS": {
+        "UNFILLED_NORMAL": 100_000,
+        "UNFILLED_HIGH": 200_000,
+        "UNFILLED_CRITICAL": 400_000,
+        "CRITICAL_SERVICE_EXTRA": 200_000,
+        "SECTION_14_3_PER_HOUR": 600,
+        "REDEPLOYED_PER_HOUR": 20,
+        "VOLUNTEER_PER_HOUR": 320,
+        "NOT_CONTINUING": 40,
+        "OTHER_DISTRICT": 30,
+        "PREFERRED_SKILL_MISSING": 15,
+        "LOAD_PER_BOOKED_HOUR": 1,
+        "MAX_CANDIDATES_PER_SLOT": 60,
+    },
 }

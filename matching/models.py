@@ -108,3 +108,66 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} → {self.shift_id}/{self.slot_index}"
+
+
+class ProposalRejection(models.Model):
+    """A coordinator said no to this worker on this shift: matching never proposes them for it
+    again."""
+
+    worker = models.ForeignKey(
+        "staffing.Worker",
+        on_delete=models.CASCADE,
+        related_name="proposal_rejections",
+        verbose_name=_("worker"),
+    )
+    shift = models.ForeignKey(
+        "needs.Shift",
+        on_delete=models.CASCADE,
+        related_name="proposal_rejections",
+        verbose_name=_("shift"),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
+    )
+    rejected_at = models.DateTimeField(_("rejected"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rejection")
+        verbose_name_plural = _("rejections")
+        ordering = ["-rejected_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "shift"], name="one_rejection_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ✗ {self.shift_id}"
+
+
+class UnfilledSlot(models.Model):
+    """A slot a run could not fill, and why nobody fits."""
+
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.CASCADE, related_name="unfilled", verbose_name=_("run")
+    )
+    shift = models.ForeignKey(
+        "needs.Shift",
+        on_delete=models.CASCADE,
+        related_name="unfilled_slots",
+        verbose_name=_("shift"),
+    )
+    slot_index = models.PositiveSmallIntegerField(_("position"), default=0)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("unfilled slot")
+        verbose_name_plural = _("unfilled slots")
+        ordering = ["shift__start", "slot_index"]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id}/{self.slot_index}"

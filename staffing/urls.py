@@ -5,4 +5,9 @@ from staffing import views
 app_name = "staffing"
 urlpatterns = [
     path("", views.onboarding_queue, name="onboarding"),
+    path("bulk-done/", views.onboarding_bulk_done, name="bulk_done"),
+    path("placements/", views.placement_overview, name="placements"),
+    path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/contact/", views.worker_contact_update, name="worker_contact"),
+    path("items/<int:pk>/", views.checklist_item_update, name="item_update"),
 ]

@@ -1,9 +1,206 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from staffing import selectors, services
+from staffing.filters import ChecklistItemFilter
+from staffing.forms import (
+    BulkDoneForm,
+    ContractForm,
+    ItemStatusForm,
+    NotApplicableForm,
+    PoliceCertificateForm,
+    SystemAccessForm,
+    WorkerContactForm,
+)
+from staffing.models import ChecklistItem, ItemType
+from staffing.models.onboarding import ITEM_TYPES_WITH_DATA
 
 
+def _page(request, queryset):
+    return Paginator(queryset, settings.DUGNAD["PAGE_SIZE"]).get_page(request.GET.get("page"))
+
+
+@require_GET
 @role_required(Role.HR)
 def onboarding_queue(request):
-    return render(request, "staffing/onboarding_queue.html")
+    item_filter = ChecklistItemFilter(request.GET, queryset=selectors.checklist_queue())
+    items = item_filter.qs if item_filter.is_valid() else ChecklistItem.objects.none()
+    page = _page(request, items)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staffing/onboarding_queue.html",
+        {
+            "filter": item_filter,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "today": services.local_today(),
+            "soon": services.local_today() + selectors.DUE_SOON,
+            "no_bulk_types": ITEM_TYPES_WITH_DATA,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.HR)
+def onboarding_bulk_done(request):
+    form = BulkDoneForm(request.POST, queryset=selectors.checklist_items_for_hr(request.user))
+    if form.is_valid():
+        count = services.checklist_items_mark_done(
+            items=form.cleaned_data["items"], by=request.user
+        )
+        messages.success(request, _("%(count)s items marked as done.") % {"count": count})
+    else:
+        messages.error(request, _("Select at least one item."))
+    return redirect(request.POST.get("next") or "staffing:onboarding")
+
+
+def _item_form(item: ChecklistItem, data=None):
+    prefix = f"item-{item.pk}"
+    if item.item_type == ItemType.POLICE_CERTIFICATE:
+        certificate = item.police_certificate
+        initial = {"purpose": services.certificate_purpose_for(item.placement.unit)}
+        if certificate:
+            initial = {
+                "purpose": certificate.purpose,
+                "issued_on": certificate.issued_on,
+                "presented_on": certificate.presented_on,
+                "cleared": certificate.cleared,
+            }
+        return PoliceCertificateForm(data, prefix=prefix, initial=initial)
+    if item.item_type == ItemType.CONTRACT:
+        contract = getattr(item.placement, "contract", None)
+        initial = {}
+        if contract:
+            initial = {
+                "contract_type": contract.contract_type,
+                "legal_ground": contract.legal_ground,
+                "starts_on": contract.starts_on,
+                "ends_on": contract.ends_on,
+                "signed_on": contract.signed_on,
+            }
+        return ContractForm(data, prefix=prefix, initial=initial)
+    if item.item_type == ItemType.SYSTEM_ACCESS:
+        initial = {"ordered_on": item.access_ordered_on, "granted_on": item.access_granted_on}
+        return SystemAccessForm(data, prefix=prefix, initial=initial)
+    return ItemStatusForm(
+        data,
+        prefix=prefix,
+        initial={"status": item.status, "reason": item.not_applicable_reason, "note": item.note},
+    )
+
+
+def _render_detail(request, placement, *, bound=None, contact_form=None, status=200):
+    items = selectors.placement_checklist(placement)
+    rows = []
+    for item in items:
+        item.placement = placement
+        form = bound if bound is not None and bound.prefix == f"item-{item.pk}" else None
+        na_form = bound if bound is not None and bound.prefix == f"na-{item.pk}" else None
+        rows.append(
+            {
+                "item": item,
+                "form": form or _item_form(item),
+                "na_form": na_form or NotApplicableForm(prefix=f"na-{item.pk}"),
+                "has_data": item.item_type in (*ITEM_TYPES_WITH_DATA, ItemType.SYSTEM_ACCESS),
+            }
+        )
+    worker = placement.worker
+    return render(
+        request,
+        "staffing/placement_detail.html",
+        {
+            "placement": placement,
+            "worker": worker,
+            "rows": rows,
+            "span": selectors.placement_shift_span(placement),
+            "contact_form": contact_form
+            or WorkerContactForm(initial={"email": worker.email, "phone": worker.phone}),
+            "today": services.local_today(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@role_required(Role.HR)
+def placement_detail(request, pk: int):
+    placement = selectors.placement_get_for_hr(request.user, pk)
+    return _render_detail(request, placement)
+
+
+def _apply_item_form(item: ChecklistItem, data: dict, by) -> None:
+    if item.item_type == ItemType.POLICE_CERTIFICATE:
+        services.police_certificate_record(item=item, by=by, **data)
+    elif item.item_type == ItemType.CONTRACT:
+        services.contract_record(item=item, by=by, **data)
+    elif item.item_type == ItemType.SYSTEM_ACCESS:
+        services.system_access_record(item=item, by=by, **data)
+    else:
+        services.checklist_item_set_status(item=item, by=by, **data)
+
+
+@require_POST
+@role_required(Role.HR)
+def checklist_item_update(request, pk: int):
+    item = selectors.checklist_item_get_for_hr(request.user, pk)
+    placement = selectors.placement_get_for_hr(request.user, item.placement_id)
+    item.placement = placement
+    # "Not applicable" is open to every item type, with a reason.
+    not_applicable = request.POST.get("action") == "not_applicable"
+    if not_applicable:
+        form = NotApplicableForm(request.POST, prefix=f"na-{item.pk}")
+    else:
+        form = _item_form(item, request.POST)
+    if form.is_valid():
+        try:
+            if not_applicable:
+                services.checklist_item_set_status(
+                    item=item,
+                    by=request.user,
+                    status=ChecklistItem.Status.NOT_APPLICABLE,
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                _apply_item_form(item, form.cleaned_data, request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved: %(item)s") % {"item": item.title})
+            return redirect("staffing:placement_detail", pk=placement.pk)
+    return _render_detail(request, placement, bound=form)
+
+
+@require_POST
+@role_required(Role.HR)
+def worker_contact_update(request, pk: int):
+    placement = selectors.placement_get_for_hr(request.user, pk)
+    form = WorkerContactForm(request.POST)
+    if form.is_valid():
+        services.worker_contact_update(
+            worker=placement.worker, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Contact details saved."))
+        return redirect("staffing:placement_detail", pk=placement.pk)
+    return _render_detail(request, placement, contact_form=form)
+
+
+@require_GET
+@role_required(Role.UNIT_LEADER, Role.COORDINATOR, Role.HR)
+def placement_overview(request):
+    page = _page(request, selectors.placements_for_overview(request.user))
+    readiness = selectors.placement_readiness_for(page.object_list)
+    rows = [{"placement": p, "readiness": readiness[p.pk]} for p in page.object_list]
+    return render(
+        request,
+        "staffing/placement_list.html",
+        {"page_obj": page, "rows": rows, "query": ""},
+    )

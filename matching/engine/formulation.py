@@ -39,6 +39,36 @@ def _triplets_to_rows(
     return row.astype(np.int64), col.astype(np.int64), val.astype(np.float64)
 
 
+def _window_stats(
+    lo: np.ndarray, length: np.ndarray, cap: np.ndarray, dur: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per window row: how many of its shortest shifts fit, total hours, and the
+    hours of the `fits` longest shifts. Rows are bucketed by length so a few
+    very long rows (busy agency temps) do not blow up a padded matrix."""
+    n = len(dur)
+    fits = np.zeros(len(lo), dtype=np.int64)
+    total = np.zeros(len(lo))
+    largest = np.zeros(len(lo))
+    bucket = np.ceil(np.log2(np.maximum(length, 1))).astype(np.int64)
+    for b in np.unique(bucket):
+        rows = np.nonzero(bucket == b)[0]
+        blo, blen, bcap = lo[rows], length[rows], cap[rows]
+        width = int(blen.max())
+        offs = np.arange(width)
+        valid = offs[None, :] < blen[:, None]
+        pos = np.minimum(blo[:, None] + offs[None, :], n - 1)
+        srt = np.sort(np.where(valid, dur[pos], np.inf), axis=1)
+        cum = np.cumsum(np.where(valid, srt, 0.0), axis=1)
+        r = np.arange(len(rows))
+        tot = cum[r, blen - 1]
+        f = ((cum <= bcap[:, None] + 1e-6) & valid).sum(axis=1)
+        smallest_rest = np.where(blen - f > 0, cum[r, np.maximum(blen - f - 1, 0)], 0.0)
+        fits[rows] = f
+        total[rows] = tot
+        largest[rows] = tot - smallest_rest
+    return fits, total, largest
+
+
 def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
     arcs = np.nonzero(keep)[0]
     c = cp.a_cand[arcs]
@@ -148,22 +178,10 @@ def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
         firsts[1:] = pair[o][1:] != pair[o][:-1]
         o = o[firsts]
         lo, hi, cap, length = lo[o], hi[o], cap[o], length[o]
-        width = int(length.max())
-        offs = np.arange(width)
-        pos = lo[:, None] + offs[None, :]
-        valid = offs[None, :] < length[:, None]
-        pad = np.where(valid, dur[np.minimum(pos, n - 1)], np.inf)
-        srt = np.sort(pad, axis=1)
-        cum = np.cumsum(np.where(np.isfinite(srt), srt, 0.0), axis=1)
-        total = cum[np.arange(len(lo)), length - 1]
-        fits = ((cum <= cap[:, None] + 1e-6) & np.isfinite(srt)).sum(axis=1)
+        fits, total, largest_k = _window_stats(lo, length, cap, dur)
         card_binding = fits < length
-        # the k largest hours; if even they fit, the knapsack row adds nothing
-        kk = np.maximum(fits, 0)
-        rest_small = np.where(
-            length - kk > 0, cum[np.arange(len(lo)), np.maximum(length - kk - 1, 0)], 0.0
-        )
-        largest_k = total - rest_small
+        # if even the largest shifts that count-wise fit also fit hour-wise, the
+        # knapsack row adds nothing to the cardinality row
         knap_binding = (total > cap + 1e-6) & (largest_k > cap + 1e-6)
         for sel, use_dur, rhs in (
             (card_binding, False, fits.astype(np.float64)),

@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
+from . import highs
 from .compiled import Compiled, compile_instance, feasible_alone
 from .formulation import Formulation, build_formulation
 from .greedy import arcs_objective, greedy_arcs
@@ -96,6 +96,25 @@ def _reduce(cp: Compiled, keep: np.ndarray, max_rounds: int = 8) -> Formulation:
     return form
 
 
+def _round(
+    obj: np.ndarray, csc: sp.csc_matrix, rhs: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """Take useful columns in the given order whenever every row still has room."""
+    used = np.zeros(csc.shape[0])
+    x = np.zeros(len(obj), dtype=bool)
+    indptr, indices, data = csc.indptr, csc.indices, csc.data
+    slack = rhs + 1e-9
+    for j in order.tolist():
+        if obj[j] >= 0:
+            continue
+        lo, hi = indptr[j], indptr[j + 1]
+        rows = indices[lo:hi]
+        if hi == lo or np.all(used[rows] + data[lo:hi] <= slack[rows]):
+            used[rows] += data[lo:hi]
+            x[j] = True
+    return x
+
+
 def _solve_block(
     obj: np.ndarray,
     matrix: sp.csr_matrix,
@@ -103,27 +122,72 @@ def _solve_block(
     offset: float,
     time_limit: float,
     rel_gap: float,
-) -> tuple[np.ndarray | None, float, str]:
-    """(x or None, dual bound incl. offset, status)."""
-    n = len(obj)
-    # a fixed column carries the constant so HiGHS measures the gap on the true objective
-    c = np.concatenate((obj, [offset]))
-    lb = np.zeros(n + 1)
-    lb[-1] = 1.0
-    a = sp.hstack((matrix, sp.csr_matrix((matrix.shape[0], 1)))).tocsr()
-    constraints = [LinearConstraint(a, -np.inf, rhs)] if a.shape[0] else []
-    res = milp(
-        c,
-        integrality=np.ones(n + 1),
-        bounds=Bounds(lb, np.ones(n + 1)),
-        constraints=constraints,
-        options={"time_limit": max(time_limit, 0.05), "mip_rel_gap": rel_gap, "disp": False},
+    start: np.ndarray,
+) -> tuple[np.ndarray, float, bool]:
+    """(0/1 columns, proven bound incl. offset, reached the gap target).
+
+    LP first (bound), then a MIP restricted to the columns the LP likes (a good
+    solution fast), then, only if the gap is still open, the full MIP seeded
+    with that solution so that its root cuts only have to prove it.
+    """
+    t_end = time.perf_counter() + time_limit
+    csc = matrix.tocsc()
+    best = start.copy()
+    best_val = float(obj[best].sum()) + offset
+
+    def consider(x: np.ndarray) -> None:
+        nonlocal best, best_val
+        val = float(obj[x].sum()) + offset
+        # solvers work to tolerances; keep only what satisfies the rows exactly
+        if val < best_val and np.all(matrix @ x.astype(np.float64) <= rhs + 1e-6):
+            best, best_val = x, val
+
+    def closed() -> bool:
+        return best_val - bound <= rel_gap * abs(best_val)
+
+    lp = highs.solve(obj, matrix, rhs, offset=offset, integer=False, time_limit=time_limit)
+    bound = lp.bound
+    if lp.x is None:
+        return best, bound, False
+    order = np.lexsort((obj, -np.round(lp.x, 6)))
+    consider(_round(obj, csc, rhs, order))
+    if closed():
+        return best, bound, True
+
+    if lp.reduced_costs is not None:
+        sel = (lp.x > 1e-6) | (lp.reduced_costs <= 1e-9)
+        if sel.sum() < len(obj):
+            sub = highs.solve(
+                obj[sel],
+                csc[:, sel].tocsr(),
+                rhs,
+                offset=offset,
+                integer=True,
+                time_limit=max(0.3 * (t_end - time.perf_counter()), 0.05),
+                rel_gap=rel_gap / 20,
+                start=best[sel].astype(np.float64),
+            )
+            if sub.x is not None:
+                x = np.zeros(len(obj), dtype=bool)
+                x[np.nonzero(sel)[0][sub.x > 0.5]] = True
+                consider(x)
+            if closed():
+                return best, bound, True
+
+    mip = highs.solve(
+        obj,
+        matrix,
+        rhs,
+        offset=offset,
+        integer=True,
+        time_limit=t_end - time.perf_counter(),
+        rel_gap=rel_gap,
+        start=best.astype(np.float64),
     )
-    bound = getattr(res, "mip_dual_bound", None)
-    if bound is None or not math.isfinite(bound):
-        bound = -math.inf
-    x = None if res.x is None else res.x[:n] > 0.5
-    return x, float(bound), str(res.message)
+    bound = max(bound, mip.bound)
+    if mip.x is not None:
+        consider(mip.x > 0.5)
+    return best, bound, closed()
 
 
 def solve_compiled(
@@ -180,19 +244,14 @@ def solve_compiled(
         remaining = deadline - time.perf_counter()
         share = remaining * max((c1 - c0) / total_cols, 0.05)
         offset = float(slot_u[np.unique(cp.a_slot[arcs_sorted[c0:c1]])].sum())
-        x, b, msg = _solve_block(
-            obj[c0:c1], sub, rhs[r0:r1], offset, share, gap_tolerance_pct / 100.0 * 0.5
+        g_x = greedy_sel[arcs_sorted[c0:c1]]
+        x, b, ok = _solve_block(
+            obj[c0:c1], sub, rhs[r0:r1], offset, share, gap_tolerance_pct / 100.0 * 0.8, g_x
         )
         if math.isfinite(b):
             b -= offset
         total_cols -= c1 - c0
-        g_x = greedy_sel[arcs_sorted[c0:c1]]
-        g_val = float(obj[c0:c1][g_x].sum())
-        if x is None:
-            x, status = g_x, "time_limit"
-        elif float(obj[c0:c1][x].sum()) > g_val:
-            x = g_x
-        if not msg.startswith("Optimization terminated successfully"):
+        if not ok:
             status = "time_limit"
         chosen[c0:c1] = x
         if math.isfinite(b):

@@ -1,3 +1,14 @@
+from .onboarding import (
+    AuditEntry,
+    CertificatePurpose,
+    ChecklistItem,
+    ChecklistTemplate,
+    ContractType,
+    EmploymentContract,
+    ItemType,
+    PoliceCertificate,
+    TemporaryGround,
+)
 from .organisation import District, ITSystem, Sector, Unit
 from .placements import Placement, PlacementShift
 from .workforce import (
@@ -15,16 +26,25 @@ from .workforce import (
 __all__ = [
     "Agency",
     "AgreementRate",
+    "AuditEntry",
     "Availability",
+    "CertificatePurpose",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ContractType",
     "District",
     "EmployeeProfile",
+    "EmploymentContract",
     "FrameworkAgreement",
     "ITSystem",
+    "ItemType",
     "Placement",
     "PlacementShift",
+    "PoliceCertificate",
     "Qualification",
     "Sector",
     "Skill",
+    "TemporaryGround",
     "Unit",
     "Worker",
     "WorkerSource",
