@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Needs"), "needs:list", {Role.COORDINATOR}),
     (_("Matching"), "matching:index", {Role.COORDINATOR}),
     (_("Onboarding"), "staffing:onboarding", {Role.HR}),
+    (_("Placements"), "staffing:placements", {Role.UNIT_LEADER, Role.COORDINATOR}),
     (_("Volunteers"), "volunteers:queue", {Role.VOLUNTEER_COORDINATOR}),
 ]
 

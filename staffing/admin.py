@@ -3,7 +3,9 @@ from django.contrib import admin
 from staffing.models import (
     Agency,
     AgreementRate,
+    AuditEntry,
     Availability,
+    ChecklistTemplate,
     District,
     EmployeeProfile,
     FrameworkAgreement,
@@ -112,3 +114,36 @@ class PlacementAdmin(admin.ModelAdmin):
     readonly_fields = ["worker", "unit", "need", "approved_by", "approved_at", "ready_at"]
     list_select_related = ["worker", "unit", "approved_by"]
     inlines = [PlacementShiftInline]
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    list_display = [
+        "source",
+        "item_type",
+        "title",
+        "required",
+        "applies_when",
+        "order",
+        "is_active",
+    ]
+    list_filter = ["source", "item_type", "required", "is_active"]
+    list_editable = ["required", "order", "is_active"]
+    ordering = ["source", "order"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "object_type", "object_id", "field"]
+    list_filter = ["object_type", "field"]
+    readonly_fields = ["at", "actor", "object_type", "object_id", "field", "old_value", "new_value"]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

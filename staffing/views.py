@@ -125,6 +125,7 @@ def _render_detail(request, placement, *, bound=None, contact_form=None, status=
             "contact_form": contact_form
             or WorkerContactForm(initial={"email": worker.email, "phone": worker.phone}),
             "today": services.local_today(),
+            "audit": selectors.placement_audit_trail(placement, items),
         },
         status=status,
     )
@@ -134,6 +135,7 @@ def _render_detail(request, placement, *, bound=None, contact_form=None, status=
 @role_required(Role.HR)
 def placement_detail(request, pk: int):
     placement = selectors.placement_get_for_hr(request.user, pk)
+    services.worker_record_opened(worker=placement.worker, by=request.user)
     return _render_detail(request, placement)
 
 

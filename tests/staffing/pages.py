@@ -1,5 +1,47 @@
-from tests.permissions import HR, Page, roles
+from staffing.models import ChecklistItem
+from tests.permissions import COORDINATOR, HR, LEADERS, Page, roles
+from tests.staffing.factories import make_placement
+
+
+def _placement(world):
+    return make_placement(unit=world.home)
+
+
+def _simple_item(world):
+    return _placement(world).checklist_items.get(item_type="hr_registration")
+
+
+def _status_done_data():
+    # kwargs() runs first and creates the item; its form fields carry its id as prefix.
+    pk = ChecklistItem.objects.filter(item_type="hr_registration").latest("pk").pk
+    return {f"item-{pk}-status": "done", f"item-{pk}-reason": "", f"item-{pk}-note": ""}
+
 
 PAGES = [
     Page("staffing:onboarding", roles(HR)),
+    Page(
+        "staffing:bulk_done",
+        roles(HR),
+        method="post",
+        data=lambda w: {"items": [_simple_item(w).pk]},
+        ok_status=(302,),
+    ),
+    Page("staffing:placements", roles(HR, COORDINATOR, *LEADERS)),
+    Page("staffing:placement_detail", roles(HR), kwargs=lambda w: {"pk": _placement(w).pk}),
+    Page(
+        "staffing:worker_contact",
+        roles(HR),
+        kwargs=lambda w: {"pk": _placement(w).pk},
+        method="post",
+        data=lambda w: {"email": "ny@example.test", "phone": "+4790000000"},
+        ok_status=(302,),
+    ),
+    Page(
+        "staffing:item_update",
+        roles(HR),
+        kwargs=lambda w: {"pk": _simple_item(w).pk},
+        method="post",
+        data=lambda w: _status_done_data(),
+        ok_status=(302,),
+    ),
 ]
