@@ -25,8 +25,17 @@ def _page(request: HttpRequest, queryset):
     return page
 
 
+MAX_SHIFT_ERRORS_SHOWN = 5
+
+
 def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
+    if isinstance(error, services.ShiftsInvalid):
+        shown = error.messages[:MAX_SHIFT_ERRORS_SHOWN]
+        hidden = len(error.messages) - len(shown)
+        if hidden:
+            shown.append(_("… and %(n)s more shifts with problems.") % {"n": hidden})
+        form.add_error(None, shown)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -57,7 +66,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            need, check = services.need_create_draft(
+            need, _check = services.need_create_draft(
                 by=request.user,
                 unit=data["unit"],
                 qualification=data["qualification"],
@@ -72,11 +81,8 @@ def need_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            for warning in check.all_warnings():
-                messages.warning(request, warning)
-            messages.success(
-                request, _("Draft saved. Review the shifts, then submit the need.")
-            )
+            # Long-shift warnings are shown next to each row on the review page.
+            messages.success(request, _("Draft saved. Review the shifts, then submit the need."))
             return redirect("needs:shifts", pk=need.pk)
     return render(request, "needs/need_form.html", {"form": form, "creating": True})
 
@@ -85,9 +91,10 @@ def need_create(request: HttpRequest) -> HttpResponse:
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get_for_user(request.user, pk)
     shifts = selectors.need_shifts(need)
-    can_change = (
-        request.user.role == LEADER or request.user.is_administrator
-    ) and need.state in (Need.State.DRAFT, Need.State.SUBMITTED)
+    can_change = (request.user.role == LEADER or request.user.is_administrator) and need.state in (
+        Need.State.DRAFT,
+        Need.State.SUBMITTED,
+    )
     return render(
         request,
         "needs/need_detail.html",
@@ -95,9 +102,18 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _unchangeable(request: HttpRequest, need: Need) -> HttpResponse | None:
+    if need.state in (Need.State.DRAFT, Need.State.SUBMITTED):
+        return None
+    messages.error(request, _("A closed or cancelled need cannot be changed."))
+    return redirect("needs:detail", pk=need.pk)
+
+
 @role_required(LEADER)
 def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get_editable_for_user(request.user, pk)
+    if refused := _unchangeable(request, need):
+        return refused
     form = NeedEditForm(request.POST or None, initial=NeedEditForm.initial_for(need))
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,6 +130,8 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def need_shifts(request: HttpRequest, pk: int) -> HttpResponse:
     """Review and adjust the shifts: change times or headcount, remove rows, add shifts."""
     need = selectors.need_get_editable_for_user(request.user, pk)
+    if refused := _unchangeable(request, need):
+        return refused
     shifts = [s for s in selectors.need_shifts(need) if s.cancelled_at is None]
     initial = [ShiftRowForm.initial_for(s) for s in shifts]
     formset = ShiftFormSet(request.POST or None, initial=initial, prefix="shifts")
@@ -142,9 +160,9 @@ def need_shifts(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:
-            for warning in check.all_warnings():
-                messages.warning(request, warning)
             if "submit" in request.POST:
+                for warning in check.all_warnings():
+                    messages.warning(request, warning)
                 messages.success(request, _("The need was submitted. Matching will start."))
                 return redirect("needs:detail", pk=need.pk)
             messages.success(request, _("The shifts were saved."))
@@ -186,6 +204,8 @@ def need_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(LEADER)
 def need_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get_editable_for_user(request.user, pk)
+    if refused := _unchangeable(request, need):
+        return refused
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
