@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("volunteer status", "New")
     CONTACTED = "contacted", _("Contacted")
     STAFFING_POOL = "staffing_pool", _("In staffing pool")
     GENERAL_VOLUNTEER = "general_volunteer", _("General volunteer")
@@ -115,7 +117,7 @@ class Volunteer(models.Model):
         verbose_name=_("worker"),
     )
 
-    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     last_activity_at = models.DateTimeField(_("last activity"))
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)

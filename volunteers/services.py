@@ -1,0 +1,435 @@
+"""Writes for volunteers: registration, self-service, screening, admission, erasure."""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from matching.triggers import request_matching_run
+from staffing.models import Availability, Placement, Worker, WorkerSource
+from volunteers.models import Event, Milestone, Status, Volunteer
+from volunteers.rules import QualificationFacts, availability_windows, route_suggest
+
+logger = logging.getLogger(__name__)
+
+PERSONAL_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "district",
+    "study_year",
+    "hpr_number",
+    "available_from",
+    "available_to",
+    "hours_per_week",
+    "wants_contract",
+    "free_text",
+]
+JOINED_FIELDS = ["weekdays", "times_of_day", "general_tasks"]
+
+
+class VolunteerError(Exception):
+    """A rule refused the change; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    volunteer: Volunteer
+    token: str
+    created: bool
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(volunteer: Volunteer) -> str:
+    token = secrets.token_urlsafe(32)
+    volunteer.token_hash = token_hash(token)
+    return token
+
+
+def _apply(volunteer: Volunteer, data: dict[str, Any]) -> None:
+    for name in PERSONAL_FIELDS:
+        if name in data:
+            setattr(volunteer, name, data[name])
+    for name in JOINED_FIELDS:
+        if name in data:
+            setattr(volunteer, name, ",".join(sorted(data[name] or [])))
+    volunteer.email = volunteer.email.strip().lower()
+    volunteer.suggested_route = route_suggest(
+        qualifications=[QualificationFacts(q.code, q.is_health) for q in data["qualifications"]],
+        wants_contract=bool(data.get("wants_contract")),
+    )
+
+
+def _set_relations(volunteer: Volunteer, data: dict[str, Any]) -> None:
+    volunteer.qualifications.set(data["qualifications"])
+    volunteer.languages.set(data.get("languages") or [])
+
+
+def volunteer_register(*, data: dict[str, Any], language: str = "nb") -> Registration:
+    """Register from the public form. The same e-mail updates the existing registration."""
+    try:
+        return _register(data=data, language=language)
+    except IntegrityError:
+        # Two submissions with a new address raced; the loser updates the winner's row.
+        return _register(data=data, language=language)
+
+
+@transaction.atomic
+def _register(*, data: dict[str, Any], language: str) -> Registration:
+    now = timezone.now()
+    email = data["email"].strip().lower()
+    volunteer = Volunteer.objects.present().select_for_update().filter(email=email).first()
+    created = volunteer is None
+    if created:
+        volunteer = Volunteer(last_activity_at=now)
+    _apply(volunteer, data)
+    volunteer.language = language
+    volunteer.consent_version = settings.DUGNAD["PRIVACY_NOTICE_VERSION"]
+    volunteer.consent_at = now
+    volunteer.last_activity_at = now
+    token = _new_token(volunteer)
+    volunteer.save()
+    _set_relations(volunteer, data)
+    Event.objects.create(
+        volunteer=volunteer, kind=Event.Kind.REGISTERED if created else Event.Kind.UPDATED
+    )
+    if volunteer.worker_id and volunteer.status == Status.STAFFING_POOL:
+        _sync_worker(volunteer)
+    _send_confirmation(volunteer, token, created=created)
+    logger.info("volunteer %s %s", volunteer.pk, "registered" if created else "re-registered")
+    return Registration(volunteer=volunteer, token=token, created=created)
+
+
+@transaction.atomic
+def volunteer_update_self(*, volunteer: Volunteer, data: dict[str, Any]) -> Volunteer:
+    """The volunteer changes their own data through their personal link."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    _apply(volunteer, data)
+    volunteer.consent_version = settings.DUGNAD["PRIVACY_NOTICE_VERSION"]
+    volunteer.consent_at = timezone.now()
+    volunteer.last_activity_at = timezone.now()
+    volunteer.save()
+    _set_relations(volunteer, data)
+    Event.objects.create(volunteer=volunteer, kind=Event.Kind.UPDATED)
+    if volunteer.worker_id and volunteer.status == Status.STAFFING_POOL:
+        _sync_worker(volunteer)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_pause(*, volunteer: Volunteer, paused: bool) -> Volunteer:
+    """A paused volunteer is not offered work; their worker is inactive until they resume."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.is_paused == paused:
+        return volunteer
+    volunteer.is_paused = paused
+    volunteer.last_activity_at = timezone.now()
+    volunteer.save(update_fields=["is_paused", "last_activity_at", "updated_at"])
+    Event.objects.create(
+        volunteer=volunteer, kind=Event.Kind.PAUSED if paused else Event.Kind.RESUMED
+    )
+    if volunteer.worker_id:
+        active = not paused and volunteer.status == Status.STAFFING_POOL
+        Worker.objects.filter(pk=volunteer.worker_id).update(is_active=active)
+        if active:
+            request_matching_run(trigger="worker_available")
+    return volunteer
+
+
+def _erase(volunteer: Volunteer, *, kind: str, by=None) -> None:
+    """Erase personal data in place; status, qualifications, district and dates stay as
+    anonymous counts. Notes in the history go too."""
+    volunteer.first_name = ""
+    volunteer.last_name = ""
+    volunteer.email = ""
+    volunteer.phone = ""
+    volunteer.postcode = ""
+    volunteer.hpr_number = ""
+    volunteer.free_text = ""
+    volunteer.token_hash = ""
+    volunteer.study_year = None
+    volunteer.follow_up_on = None
+    volunteer.erased_at = timezone.now()
+    volunteer.save()
+    volunteer.languages.clear()
+    volunteer.events.exclude(note="").update(note="")
+    if volunteer.worker_id:
+        worker = Worker.objects.select_for_update().get(pk=volunteer.worker_id)
+        worker.first_name = ""
+        worker.last_name = _("(erased)")
+        worker.email = ""
+        worker.phone = ""
+        worker.hpr_number = ""
+        worker.hpr_verified_at = None
+        worker.hpr_verified_by = None
+        worker.is_active = False
+        worker.save()
+        worker.skills.clear()
+        worker.availability.all().delete()
+    Event.objects.create(volunteer=volunteer, kind=kind, by=by)
+
+
+@transaction.atomic
+def volunteer_withdraw(*, volunteer: Volunteer, by=None) -> Volunteer:
+    """Withdrawal erases the volunteer's personal data at once."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.erased_at:
+        return volunteer
+    old = volunteer.status
+    volunteer.status = Status.WITHDRAWN
+    volunteer.last_activity_at = timezone.now()
+    Event.objects.create(
+        volunteer=volunteer,
+        kind=Event.Kind.STATUS,
+        by=by,
+        from_status=old,
+        to_status=Status.WITHDRAWN,
+    )
+    _erase(volunteer, kind=Event.Kind.WITHDRAWN, by=by)
+    logger.info("volunteer %s withdrew; personal data erased", volunteer.pk)
+    return volunteer
+
+
+def _worker_availability(volunteer: Volunteer) -> list[Availability]:
+    if volunteer.available_from is None:
+        return []
+    windows = availability_windows(
+        available_from=volunteer.available_from,
+        available_to=volunteer.available_to,
+        weekdays=volunteer.weekday_list,
+        times_of_day=volunteer.times_list,
+        today=timezone.localdate(),
+    )
+    return [
+        Availability(worker_id=volunteer.worker_id, start=s, end=e, note="volunteer")
+        for s, e in windows
+    ]
+
+
+def _sync_worker(volunteer: Volunteer) -> Worker:
+    worker = volunteer.worker or Worker(source=WorkerSource.VOLUNTEER)
+    worker.first_name = volunteer.first_name
+    worker.last_name = volunteer.last_name
+    worker.email = volunteer.email
+    worker.phone = volunteer.phone
+    if worker.hpr_number != volunteer.hpr_number:
+        # A changed number must be verified again by HR or the coordinator.
+        worker.hpr_number = volunteer.hpr_number
+        worker.hpr_verified_at = None
+        worker.hpr_verified_by = None
+    worker.home_district = volunteer.district
+    worker.is_active = not volunteer.is_paused
+    worker.save()
+    if volunteer.worker_id != worker.pk:
+        volunteer.worker = worker
+        volunteer.save(update_fields=["worker", "updated_at"])
+    worker.qualifications.set(volunteer.qualifications.all())
+    worker.skills.set(volunteer.languages.all())
+    worker.availability.all().delete()
+    Availability.objects.bulk_create(_worker_availability(volunteer))
+    return worker
+
+
+def _admit(volunteer: Volunteer, *, by) -> Worker:
+    worker = _sync_worker(volunteer)
+    Event.objects.create(volunteer=volunteer, kind=Event.Kind.ADMITTED, by=by)
+    request_matching_run(trigger="worker_available", requested_by_id=getattr(by, "pk", None))
+    logger.info("volunteer %s admitted as worker %s", volunteer.pk, worker.pk)
+    return worker
+
+
+@transaction.atomic
+def volunteer_admit(*, volunteer: Volunteer, by) -> Worker:
+    """Admit to the staffing pool: the volunteer becomes a worker matching can place."""
+    return volunteer_screen(volunteer=volunteer, by=by, status=Status.STAFFING_POOL).worker
+
+
+@transaction.atomic
+def volunteer_screen(
+    *,
+    volunteer: Volunteer,
+    by,
+    status: str | None = None,
+    note: str = "",
+    follow_up_on: dt.date | None = None,
+    clear_follow_up: bool = False,
+) -> Volunteer:
+    """The coordinator's screening step: change status, add a note, set a follow-up date."""
+    volunteer = (
+        Volunteer.objects.select_for_update(of=("self",))
+        .select_related("worker")
+        .get(pk=volunteer.pk)
+    )
+    if volunteer.erased_at:
+        raise VolunteerError(_("This registration has been erased."))
+    if status == Status.WITHDRAWN:
+        return volunteer_withdraw(volunteer=volunteer, by=by)
+    if status == Status.STAFFING_POOL and not volunteer.qualifications.exists():
+        raise VolunteerError(_("Add at least one qualification before admitting to the pool."))
+    now = timezone.now()
+    if status and status != volunteer.status:
+        old = volunteer.status
+        volunteer.status = status
+        Event.objects.create(
+            volunteer=volunteer, kind=Event.Kind.STATUS, by=by, from_status=old, to_status=status
+        )
+        if status == Status.STAFFING_POOL:
+            volunteer.last_activity_at = now
+            volunteer.save()
+            _admit(volunteer, by=by)
+        elif old == Status.STAFFING_POOL and volunteer.worker_id:
+            Worker.objects.filter(pk=volunteer.worker_id).update(is_active=False)
+    if follow_up_on or clear_follow_up:
+        volunteer.follow_up_on = follow_up_on
+        Event.objects.create(
+            volunteer=volunteer,
+            kind=Event.Kind.FOLLOW_UP,
+            by=by,
+            note=follow_up_on.isoformat() if follow_up_on else "",
+        )
+    if note.strip():
+        Event.objects.create(volunteer=volunteer, kind=Event.Kind.NOTE, by=by, note=note.strip())
+    volunteer.last_activity_at = now
+    volunteer.save()
+    return volunteer
+
+
+@transaction.atomic
+def milestone_record(*, volunteer: Volunteer, kind: str, done_on: dt.date, by) -> Milestone:
+    if volunteer.erased_at:
+        raise VolunteerError(_("This registration has been erased."))
+    milestone, _created = Milestone.objects.update_or_create(
+        volunteer=volunteer, kind=kind, defaults={"done_on": done_on, "recorded_by": by}
+    )
+    Event.objects.create(
+        volunteer=volunteer, kind=Event.Kind.MILESTONE, by=by, note=milestone.get_kind_display()
+    )
+    Volunteer.objects.filter(pk=volunteer.pk).update(last_activity_at=timezone.now())
+    return milestone
+
+
+def volunteer_access_log(*, volunteers: Iterable[Volunteer], by, kind: str) -> None:
+    """Record that a user opened or exported personal data."""
+    Event.objects.bulk_create([Event(volunteer=v, by=by, kind=kind) for v in volunteers])
+
+
+@transaction.atomic
+def volunteers_erase_inactive(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Anonymise volunteers inactive longer than VOLUNTEER_RETENTION_MONTHS. Someone on an
+    active placement is kept. Returns anonymous counts by status."""
+    now = now or timezone.now()
+    months = settings.DUGNAD["VOLUNTEER_RETENTION_MONTHS"]
+    cutoff = now - dt.timedelta(days=round(months * 30.44))
+    on_placement = Placement.objects.filter(status=Placement.Status.ACTIVE).values("worker_id")
+    stale = (
+        Volunteer.objects.present()
+        .filter(last_activity_at__lt=cutoff)
+        .exclude(worker_id__in=on_placement)
+        .select_for_update()
+    )
+    counts: dict[str, int] = {}
+    for volunteer in stale:
+        _erase(volunteer, kind=Event.Kind.ERASED)
+        counts[volunteer.status] = counts.get(volunteer.status, 0) + 1
+    logger.info("volunteer retention: %s erased", sum(counts.values()))
+    return counts
+
+
+REFERRAL_COLUMNS = ["first_name", "last_name", "email", "phone", "qualifications", "hpr_number"]
+
+
+def referrals_csv(volunteers: Iterable[Volunteer]) -> str:
+    from volunteers.selectors import csv_safe
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("First name"), _("Last name"), _("E-mail"), _("Phone"), _("Qualifications"), "HPR"]
+    )
+    for v in volunteers:
+        quals = ", ".join(q.name for q in v.qualifications.all())
+        writer.writerow(
+            csv_safe([v.first_name, v.last_name, v.email, v.phone, quals, v.hpr_number])
+        )
+    return out.getvalue()
+
+
+@transaction.atomic
+def referrals_send(*, by) -> int:
+    """E-mail the emergency clinic the volunteers referred to it and not yet sent."""
+    volunteers = list(
+        Volunteer.objects.present()
+        .select_for_update()
+        .filter(status=Status.EMERGENCY_CLINIC, referral_sent_at__isnull=True)
+        .order_by("registered_at")
+    )
+    if not volunteers:
+        return 0
+    volunteers = list(
+        Volunteer.objects.filter(pk__in=[v.pk for v in volunteers])
+        .prefetch_related("qualifications")
+        .order_by("registered_at")
+    )
+    message = EmailMessage(
+        subject=_("Volunteers referred to the emergency clinic"),
+        body=render_to_string(
+            "volunteers/email/referrals.txt", {"count": len(volunteers), "by": by}
+        ),
+        to=[settings.DUGNAD["EMERGENCY_CLINIC_EMAIL"]],
+    )
+    message.attach("referrals.csv", referrals_csv(volunteers), "text/csv")
+    # Sent inside the transaction: a list is marked as sent only if the clinic got it.
+    try:
+        message.send()
+    except Exception as exc:
+        logger.warning("referral e-mail to the emergency clinic failed", exc_info=True)
+        raise VolunteerError(_("The e-mail could not be sent. Try again later.")) from exc
+    now = timezone.now()
+    Volunteer.objects.filter(pk__in=[v.pk for v in volunteers]).update(
+        referral_sent_at=now, last_activity_at=now
+    )
+    Event.objects.bulk_create(
+        [Event(volunteer=v, by=by, kind=Event.Kind.REFERRAL_SENT) for v in volunteers]
+    )
+    return len(volunteers)
+
+
+def personal_url(token: str) -> str:
+    return settings.SITE_URL + reverse("volunteers:me", kwargs={"token": token})
+
+
+def _send_confirmation(volunteer: Volunteer, token: str, *, created: bool) -> None:
+    pk, address, language = volunteer.pk, volunteer.email, volunteer.language
+    context = {"volunteer": volunteer, "url": personal_url(token), "created": created}
+
+    def send() -> None:
+        try:
+            with translation.override(language):
+                send_mail(
+                    subject=_("Your registration as a volunteer"),
+                    message=render_to_string("volunteers/email/confirmation.txt", context),
+                    from_email=None,
+                    recipient_list=[address],
+                )
+        except Exception:
+            logger.warning("confirmation e-mail to volunteer %s failed", pk, exc_info=True)
+
+    transaction.on_commit(send)
