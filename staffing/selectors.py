@@ -5,11 +5,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
 from accounts.permissions import units_visible_to
-from staffing.models import AuditEntry, ChecklistItem, EmploymentContract, Placement
+from staffing.models import AuditEntry, ChecklistItem, EmploymentContract, Placement, Worker
 from staffing.models.onboarding import ITEM_TYPES_WITH_DATA
 
 DUE_SOON = dt.timedelta(days=3)
@@ -127,3 +128,22 @@ def placement_audit_trail(placement: Placement, items: list[ChecklistItem], limi
         | Q(object_type="staffing.worker", object_id=placement.worker_id)
     )
     return list(AuditEntry.objects.filter(condition).select_related("actor")[:limit])
+
+
+def workers_awaiting_hpr_verification() -> QuerySet[Worker]:
+    """Active workers with an authorised qualification whose HPR number nobody has checked."""
+    return (
+        Worker.objects.active()
+        .exclude(hpr_number="")
+        .filter(hpr_verified_at__isnull=True, qualifications__requires_authorisation=True)
+        .distinct()
+        .select_related("home_district", "agency")
+        .prefetch_related("qualifications")
+        .order_by("created_at", "pk")
+    )
+
+
+def worker_get_for_hpr_verification(user: User, pk: int) -> Worker:
+    if not user.has_role(Role.HR):
+        raise Http404
+    return get_object_or_404(workers_awaiting_hpr_verification(), pk=pk)

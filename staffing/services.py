@@ -561,3 +561,26 @@ def onboarding_overdue_notify(*, today: dt.date | None = None) -> int:
             overdue_notified_on=today
         )
     return sent
+
+
+@transaction.atomic
+def worker_hpr_verify(*, worker: Worker, by: User) -> Worker:
+    """Record that HR checked the worker's HPR number in Helsepersonellregisteret.
+
+    Authorised qualifications are matched only with a verified number, so a verification makes
+    the worker newly available to matching."""
+    from matching.triggers import request_matching_run
+
+    _require_hr(by)
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if not worker.hpr_number:
+        raise ValidationError(_("This person has no HPR number to verify."))
+    if worker.hpr_verified_at is not None:
+        return worker
+    before = _snapshot(worker, ("hpr_verified_at", "hpr_verified_by_id"))
+    worker.hpr_verified_at = timezone.now()
+    worker.hpr_verified_by = by
+    worker.save(update_fields=["hpr_verified_at", "hpr_verified_by", "updated_at"])
+    _audit(obj=worker, before=before, by=by)
+    request_matching_run(trigger="worker_available", requested_by_id=by.pk)
+    return worker

@@ -10,4 +10,6 @@ urlpatterns = [
     path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
     path("placements/<int:pk>/contact/", views.worker_contact_update, name="worker_contact"),
     path("items/<int:pk>/", views.checklist_item_update, name="item_update"),
+    path("hpr/", views.hpr_queue, name="hpr_queue"),
+    path("hpr/<int:pk>/verify/", views.hpr_verify, name="hpr_verify"),
 ]

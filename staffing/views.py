@@ -206,3 +206,25 @@ def placement_overview(request):
         "staffing/placement_list.html",
         {"page_obj": page, "rows": rows, "query": ""},
     )
+
+
+@require_GET
+@role_required(Role.HR)
+def hpr_queue(request):
+    page = _page(request, selectors.workers_awaiting_hpr_verification())
+    return render(request, "staffing/hpr_queue.html", {"page_obj": page})
+
+
+@require_POST
+@role_required(Role.HR)
+def hpr_verify(request, pk: int):
+    worker = selectors.worker_get_for_hpr_verification(request.user, pk)
+    try:
+        services.worker_hpr_verify(worker=worker, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("HPR number of %(name)s marked as verified.") % {"name": worker.full_name}
+        )
+    return redirect("staffing:hpr_queue")

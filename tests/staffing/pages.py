@@ -1,6 +1,6 @@
 from staffing.models import ChecklistItem
 from tests.permissions import COORDINATOR, HR, LEADERS, Page, roles
-from tests.staffing.factories import make_placement
+from tests.staffing.factories import WorkerFactory, make_placement
 
 
 def _placement(world):
@@ -17,7 +17,19 @@ def _status_done_data():
     return {f"item-{pk}-status": "done", f"item-{pk}-reason": "", f"item-{pk}-note": ""}
 
 
+def _unverified_nurse(world):
+    return WorkerFactory(hpr_number="1234567", qualifications=[world.quals["sykepleier"]])
+
+
 PAGES = [
+    Page("staffing:hpr_queue", roles(HR)),
+    Page(
+        "staffing:hpr_verify",
+        roles(HR),
+        kwargs=lambda w: {"pk": _unverified_nurse(w).pk},
+        method="post",
+        ok_status=(302,),
+    ),
     Page("staffing:onboarding", roles(HR)),
     Page(
         "staffing:bulk_done",
