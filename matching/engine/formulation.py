@@ -31,6 +31,7 @@ class Formulation:
     rhs: np.ndarray
     obj: np.ndarray  # arc cost minus the slot's unfilled cost (negative = useful)
     row_comp_key: np.ndarray  # one arc column per row, to map rows to components
+    is_knapsack: np.ndarray  # rows in hours (the others are 0/1 "at most k" rows)
 
 
 def _triplets_to_rows(
@@ -86,15 +87,24 @@ def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
     rows_v: list[np.ndarray] = []
     rhs_parts: list[np.ndarray] = []
     first_col: list[np.ndarray] = []
+    knap_parts: list[np.ndarray] = []
     n_rows = 0
 
-    def add(r: np.ndarray, col: np.ndarray, v: np.ndarray, rhs: np.ndarray, fc: np.ndarray) -> None:
+    def add(
+        r: np.ndarray,
+        col: np.ndarray,
+        v: np.ndarray,
+        rhs: np.ndarray,
+        fc: np.ndarray,
+        knapsack: bool = False,
+    ) -> None:
         nonlocal n_rows
         rows_r.append(r + n_rows)
         rows_c.append(col)
         rows_v.append(v)
         rhs_parts.append(rhs.astype(np.float64))
         first_col.append(fc)
+        knap_parts.append(np.full(len(rhs), knapsack))
         n_rows += len(rhs)
 
     # slot rows (singletons are just the variable bound)
@@ -197,7 +207,7 @@ def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
             # hours rather than seconds keep the coefficients well scaled for HiGHS
             val = dur[col] / 3600.0 if use_dur else np.ones(len(col))
             scale = 3600.0 if use_dur else 1.0
-            add(rid, col, val, rhs[sel] / scale, slo)
+            add(rid, col, val, rhs[sel] / scale, slo, knapsack=use_dur)
 
     if rows_r:
         r = np.concatenate(rows_r)
@@ -205,9 +215,13 @@ def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
         val = np.concatenate(rows_v)
         rhs = np.concatenate(rhs_parts)
         fc = np.concatenate(first_col)
+        knap = np.concatenate(knap_parts)
     else:
+        knap = np.zeros(0, dtype=bool)
         r = col = np.zeros(0, dtype=np.int64)
         val = rhs = np.zeros(0)
         fc = np.zeros(0, dtype=np.int64)
     matrix = sp.csr_matrix((val, (r, col)), shape=(n_rows, n))
-    return Formulation(arcs=arcs, matrix=matrix, rhs=rhs, obj=obj, row_comp_key=fc)
+    return Formulation(
+        arcs=arcs, matrix=matrix, rhs=rhs, obj=obj, row_comp_key=fc, is_knapsack=knap
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -85,5 +86,6 @@ def solution_to_json(solution: Solution) -> dict[str, Any]:
             {"slot": slot, "candidate": cand} for slot, cand in sorted(solution.assignments.items())
         ],
         "objective": _num(round(solution.objective, 6)),
-        "bound": _num(round(solution.bound, 6)),
+        # rounded down: the printed bound must stay a valid lower bound
+        "bound": _num(math.floor(solution.bound * 1e6) / 1e6),
     }

@@ -1,10 +1,16 @@
-"""The optimiser: strong 0/1 formulation, split into independent components,
-each solved by HiGHS branch-and-cut (scipy.optimize.milp).
+"""The optimiser.
 
-Why this is fast: slots only interact through one person's nearby shifts, so
-the slot-candidate graph falls apart into components (districts), and the
-interval-clique / window-cardinality rows make the LP relaxation nearly
-integral, so HiGHS mostly closes the gap at the root.
+Pipeline (all array-based; see formulation.py for the rows):
+1. drop arcs the bookings already forbid and arcs dearer than leaving the slot empty;
+2. dominance reduction via "free" candidates (no binding rule among their arcs),
+   repeated: removes ~85-95 % of the arcs of realistic instances, exactly;
+3. split into independent components (columns linked only through shared rows);
+4. per component: LP relaxation (HiGHS, warm-started) strengthened by rounds of
+   extended cover cuts on the hour windows -> proven bound; LP-guided rounding
+   and a MIP restricted to the LP's support -> a near-optimal assignment;
+5. only if the gap is still above target: the full MIP seeded with that
+   assignment, whose root cuts usually prove it within tolerance.
+The greedy answer is computed too and returned if it were ever better.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from . import highs
+from .check import check_solution
 from .compiled import Compiled, compile_instance, feasible_alone
 from .formulation import Formulation, build_formulation
-from .greedy import arcs_objective, greedy_arcs
+from .greedy import arcs_objective, greedy_arcs, solve_greedy
 from .model import Instance, Solution
 
 # Components are batched into one MIP until this many columns, so that tiny
@@ -28,12 +35,16 @@ BATCH_COLUMNS = 4_000
 # A dual bound is only as exact as the LP tolerances it came from; shave a
 # little so that "bound <= optimum" holds even with round-off.
 BOUND_SAFETY_REL = 1e-7
+# rounds of cover-cut separation on the LP before any branching
+CUT_ROUNDS = 12
+# reduced-cost slack of the columns RENS may add to the LP's fractional part
+RENS_RC_SLACK = (0.0, 20.0)
 
 
 def _components(form: Formulation) -> np.ndarray:
     """Component label per column: columns are linked only by sharing a row."""
     a = form.matrix
-    n_rows, n_cols = a.shape
+    n_rows = a.shape[0]
     g = sp.bmat([[None, a], [a.T, None]], format="csr")
     _, labels = connected_components(g, directed=False)
     return labels[n_rows:]
@@ -96,9 +107,7 @@ def _reduce(cp: Compiled, keep: np.ndarray, max_rounds: int = 8) -> Formulation:
     return form
 
 
-def _round(
-    obj: np.ndarray, csc: sp.csc_matrix, rhs: np.ndarray, order: np.ndarray
-) -> np.ndarray:
+def _round(obj: np.ndarray, csc: sp.csc_matrix, rhs: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Take useful columns in the given order whenever every row still has room."""
     used = np.zeros(csc.shape[0])
     x = np.zeros(len(obj), dtype=bool)
@@ -115,6 +124,99 @@ def _round(
     return x
 
 
+def _cover_cuts(
+    knap: sp.csr_matrix, cap: np.ndarray, x: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Violated extended cover inequalities of the hour-knapsack rows.
+
+    Per row, take shifts in order of LP value until the hours exceed the room:
+    that cover C cannot be worked in full, so sum_C x <= |C| - 1, and any shift
+    at least as long as C's longest can join the left side. This is what closes
+    most of the LP gap: the LP happily takes 1 + 1 + 0.67 of 8 h, 8 h, 12 h in
+    24 free hours.
+    """
+    k = knap.shape[0]
+    empty = (sp.csr_matrix((0, len(x))), np.zeros(0))
+    if k == 0:
+        return empty
+    lens = np.diff(knap.indptr)
+    rows = np.repeat(np.arange(k), lens)
+    d = knap.data
+    xv = x[knap.indices]
+    o = np.lexsort((-d, -xv, rows))
+    rows, cols, d, xv = rows[o], knap.indices[o], d[o], xv[o]
+    start = knap.indptr[:-1]
+    pos = np.arange(len(rows)) - start[rows]
+    cum_d = np.cumsum(d)
+    cum_d -= np.concatenate(([0.0], cum_d))[start][rows]
+    over = np.nonzero(cum_d > cap[rows] + 1e-9)[0]
+    if len(over) == 0:
+        return empty
+    cover_rows, first = np.unique(rows[over], return_index=True)
+    last = np.full(k, -1)
+    last[cover_rows] = pos[over[first]]
+    in_cover = pos <= last[rows]
+    max_d = np.zeros(k)
+    np.maximum.at(max_d, rows[in_cover], d[in_cover])
+    member = in_cover | ((last[rows] >= 0) & (d >= max_d[rows] - 1e-9))
+    lhs = np.bincount(rows[member], weights=xv[member], minlength=k)
+    size = last + 1
+    violated = (last >= 0) & (lhs > size - 1 + 1e-4)
+    if not violated.any():
+        return empty
+    keep = member & violated[rows]
+    rid = np.cumsum(violated) - 1
+    cut = sp.csr_matrix(
+        (np.ones(int(keep.sum())), (rid[rows[keep]], cols[keep])),
+        shape=(int(violated.sum()), len(x)),
+    )
+    return cut, (size[violated] - 1).astype(np.float64)
+
+
+def _rens(
+    obj: np.ndarray,
+    csc: sp.csc_matrix,
+    rhs: np.ndarray,
+    offset: float,
+    x_lp: np.ndarray,
+    rc: np.ndarray,
+    rc_slack: float,
+    time_limit: float,
+    rel_gap: float,
+) -> np.ndarray | None:
+    """Keep the LP's ones, re-decide only its fractional part (plus near-zero
+    reduced-cost columns) as a small MIP. The LP is mostly integral, so this
+    MIP has a few hundred columns even at 5,000 slots."""
+    ones = x_lp >= 1 - 1e-6
+    room = rhs - csc @ ones.astype(np.float64)
+    free = ~ones & ((x_lp > 1e-6) | (rc <= rc_slack))
+    cols = np.nonzero(free)[0]
+    if len(cols) == 0:
+        return ones
+    sub = csc[:, cols]
+    # a column that no longer fits on its own cannot be used
+    over = sub.data > room[sub.indices] + 1e-9
+    bad = np.unique(np.repeat(np.arange(len(cols)), np.diff(sub.indptr))[over])
+    good = np.setdiff1d(np.arange(len(cols)), bad)
+    cols = cols[good]
+    sub = sub[:, good].tocsr()
+    rows = np.unique(sub.indices)
+    res = highs.solve(
+        obj[cols],
+        sub[rows],
+        room[rows],
+        offset=offset + float(obj[ones].sum()),
+        integer=True,
+        time_limit=time_limit,
+        rel_gap=rel_gap / 4,
+    )
+    if res.x is None:
+        return None
+    x = ones.copy()
+    x[cols[res.x > 0.5]] = True
+    return x
+
+
 def _solve_block(
     obj: np.ndarray,
     matrix: sp.csr_matrix,
@@ -123,6 +225,7 @@ def _solve_block(
     time_limit: float,
     rel_gap: float,
     start: np.ndarray,
+    is_knap: np.ndarray,
 ) -> tuple[np.ndarray, float, bool]:
     """(0/1 columns, proven bound incl. offset, reached the gap target).
 
@@ -130,7 +233,8 @@ def _solve_block(
     solution fast), then, only if the gap is still open, the full MIP seeded
     with that solution so that its root cuts only have to prove it.
     """
-    t_end = time.perf_counter() + time_limit
+    t_begin = time.perf_counter()
+    t_end = t_begin + time_limit
     csc = matrix.tocsc()
     best = start.copy()
     best_val = float(obj[best].sum()) + offset
@@ -145,17 +249,56 @@ def _solve_block(
     def closed() -> bool:
         return best_val - bound <= rel_gap * abs(best_val)
 
-    lp = highs.solve(obj, matrix, rhs, offset=offset, integer=False, time_limit=time_limit)
+    model = highs.LPModel(obj, matrix, rhs, offset)
+    lp = model.solve(time_limit)
     bound = lp.bound
     if lp.x is None:
         return best, bound, False
+    knap = matrix[is_knap]
+    knap_rhs = rhs[is_knap]
+    cut_parts: list[sp.csr_matrix] = []
+    cut_rhs: list[np.ndarray] = []
+    for _ in range(CUT_ROUNDS):
+        if time.perf_counter() > t_end - 0.5 * time_limit:
+            break
+        cuts, crhs = _cover_cuts(knap, knap_rhs, lp.x)
+        if cuts.shape[0] == 0:
+            break
+        model.add_rows(cuts, crhs)
+        cut_parts.append(cuts)
+        cut_rhs.append(crhs)
+        again = model.solve(t_end - time.perf_counter())
+        if again.x is None:
+            break
+        gain = again.bound - lp.bound
+        lp, bound = again, max(bound, again.bound)
+        if gain < 1e-5 * abs(bound):
+            break
+    if cut_parts:
+        matrix = sp.vstack([matrix, *cut_parts]).tocsr()
+        rhs = np.concatenate([rhs, *cut_rhs])
+        csc = matrix.tocsc()
     order = np.lexsort((obj, -np.round(lp.x, 6)))
     consider(_round(obj, csc, rhs, order))
     if closed():
         return best, bound, True
 
     if lp.reduced_costs is not None:
+        for rc_slack in RENS_RC_SLACK:
+            # a heuristic: worth a few LP-times of effort, not the whole budget
+            now = time.perf_counter()
+            limit = max(min(0.15 * (t_end - now), 1.0 + 2.0 * (now - t_begin)), 0.05)
+            x = _rens(obj, csc, rhs, offset, lp.x, lp.reduced_costs, rc_slack, limit, rel_gap)
+            if x is not None:
+                consider(x)
+            if closed():
+                return best, bound, True
+
+    if lp.reduced_costs is not None:
         sel = (lp.x > 1e-6) | (lp.reduced_costs <= 1e-9)
+        # the restricted MIP is a heuristic: worth a few LP-times, not the budget
+        now = time.perf_counter()
+        sub_limit = max(min(0.3 * (t_end - now), 1.0 + 4.0 * (now - t_begin)), 0.05)
         if sel.sum() < len(obj):
             sub = highs.solve(
                 obj[sel],
@@ -163,8 +306,8 @@ def _solve_block(
                 rhs,
                 offset=offset,
                 integer=True,
-                time_limit=max(0.3 * (t_end - time.perf_counter()), 0.05),
-                rel_gap=rel_gap / 20,
+                time_limit=sub_limit,
+                rel_gap=rel_gap / 4,
                 start=best[sel].astype(np.float64),
             )
             if sub.x is not None:
@@ -212,6 +355,7 @@ def solve_compiled(
     row_order = np.argsort(row_comp, kind="stable")
     matrix = matrix[row_order]
     rhs = form.rhs[row_order]
+    is_knap = form.is_knapsack[row_order]
     row_comp = row_comp[row_order]
     obj = form.obj[col_order]
     comp_sorted = col_comp[col_order]
@@ -246,7 +390,14 @@ def solve_compiled(
         offset = float(slot_u[np.unique(cp.a_slot[arcs_sorted[c0:c1]])].sum())
         g_x = greedy_sel[arcs_sorted[c0:c1]]
         x, b, ok = _solve_block(
-            obj[c0:c1], sub, rhs[r0:r1], offset, share, gap_tolerance_pct / 100.0 * 0.8, g_x
+            obj[c0:c1],
+            sub,
+            rhs[r0:r1],
+            offset,
+            share,
+            gap_tolerance_pct / 100.0 * 0.8,
+            g_x,
+            is_knap[r0:r1],
         )
         if math.isfinite(b):
             b -= offset
@@ -291,6 +442,11 @@ def solve(
     )
     objective = arcs_objective(cp, chosen)
     assignments = {cp.slot_ids[cp.a_slot[a]]: cp.cand_ids[cp.a_cand[a]] for a in chosen.tolist()}
+    # Cheap insurance: the loop-based rule check is independent of the
+    # formulation; should they ever disagree, fall back to the greedy answer.
+    if check_solution(instance, assignments):
+        greedy = solve_greedy(instance)
+        assignments, objective, status = greedy.assignments, greedy.objective, "greedy-fallback"
     return Solution(
         assignments=assignments,
         objective=objective,

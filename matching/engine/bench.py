@@ -1,0 +1,67 @@
+"""`python -m matching.engine bench`: generate, solve and report per size."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+
+from .check import check_solution
+from .generate import SIZES, generate_size
+from .greedy import solve_greedy
+from .solver import solve
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is the process's peak resident set size (KiB on Linux); it is a
+    # high-water mark, so the figure covers generation too when that peaked higher
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run(sizes: list[str], seed: int, time_limit_s: float | None, verify: bool) -> int:
+    failures = 0
+    for size in sizes:
+        instance = generate_size(size, seed)
+        gc.collect()
+        greedy = solve_greedy(instance)
+        t = time.perf_counter()
+        sol = solve(instance, time_limit_s=time_limit_s)
+        wall = time.perf_counter() - t
+        peak = _peak_rss_mb()
+        n_slots, n_cands = SIZES[size]
+        print(
+            f"bench matching size={size} slots={n_slots} candidates={n_cands} "
+            f"wall_s={wall:.2f} peak_mb={peak:.0f} filled={len(sol.assignments)} "
+            f"objective={sol.objective:.0f} bound={sol.bound:.0f} gap_pct={sol.gap_pct:.3f} "
+            f"greedy_objective={greedy.objective:.0f}",
+            flush=True,
+        )
+        greedy_gap = 100.0 * (greedy.objective - sol.objective) / sol.objective
+        print(
+            f"# size={size} status={sol.status} greedy_worse_pct={greedy_gap:.2f} "
+            f"greedy_wall_s={greedy.wall_s:.2f} stats={sol.stats}",
+            file=sys.stderr,
+            flush=True,
+        )
+        if verify:
+            problems = check_solution(instance, sol.assignments)
+            if problems or sol.objective > greedy.objective + 1e-6 or sol.bound > sol.objective:
+                failures += 1
+                print(f"# size={size} FAILED: {problems[:5]}", file=sys.stderr, flush=True)
+    return 1 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m matching.engine bench")
+    parser.add_argument("--sizes", default="S,M,L", help="comma-separated, from " + ",".join(SIZES))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve")
+    parser.add_argument("--no-verify", action="store_true", help="skip the rule check")
+    args = parser.parse_args(argv)
+    sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s): {', '.join(unknown)}")
+    return run(sizes, args.seed, args.time_limit, not args.no_verify)
