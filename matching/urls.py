@@ -5,4 +5,9 @@ from matching import views
 app_name = "matching"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("run/", views.run_start, name="run"),
+    path("proposals/<int:pk>/approve/", views.proposal_approve, name="approve"),
+    path("proposals/<int:pk>/reject/", views.proposal_reject, name="reject"),
+    path("proposals/<int:pk>/alternative/", views.proposal_pick, name="pick"),
+    path("needs/<int:pk>/approve/", views.need_approve_all, name="approve_all"),
 ]

@@ -1,5 +1,41 @@
+from tests.matching.factories import employee, need_with_shifts, proposal_in_home
 from tests.permissions import COORDINATOR, Page, roles
+
+
+def _proposal(world) -> dict:
+    alternative = employee(world)
+    world.matching_alternative = alternative.pk
+    proposal = proposal_in_home(
+        world, alternatives=[{"worker": alternative.pk, "name": "Alt", "cost": 1, "reason": "x"}]
+    )
+    return {"pk": proposal.pk}
+
+
+def _need(world) -> dict:
+    return {"pk": need_with_shifts(world).pk}
+
 
 PAGES = [
     Page("matching:index", roles(COORDINATOR)),
+    Page("matching:run", roles(COORDINATOR), method="post", ok_status=(302,)),
+    Page("matching:approve", roles(COORDINATOR), kwargs=_proposal, method="post", ok_status=(302,)),
+    Page("matching:approve_all", roles(COORDINATOR), kwargs=_need, method="post", ok_status=(302,)),
+    Page("matching:reject", roles(COORDINATOR), kwargs=_proposal),
+    Page(
+        "matching:reject",
+        roles(COORDINATOR),
+        kwargs=_proposal,
+        method="post",
+        data=lambda w: {"reason": "Passer ikke"},
+        ok_status=(302,),
+    ),
+    Page("matching:pick", roles(COORDINATOR), kwargs=_proposal),
+    Page(
+        "matching:pick",
+        roles(COORDINATOR),
+        kwargs=_proposal,
+        method="post",
+        data=lambda w: {"worker": w.matching_alternative},
+        ok_status=(302,),
+    ),
 ]

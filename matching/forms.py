@@ -1,0 +1,21 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("The worker is not proposed for this shift again."),
+    )
+
+
+class PickAlternativeForm(forms.Form):
+    worker = forms.TypedChoiceField(label=_("Alternative"), coerce=int, choices=())
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = [
+            (a["worker"], f"{a.get('name', '')} – {a.get('reason', '')}")
+            for a in proposal.alternatives or []
+        ]

@@ -1,0 +1,300 @@
+"""Matching runs and the coordinator's decisions on proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from matching import explain
+from matching.adapter import (
+    Arc,
+    Candidate,
+    Instance,
+    Interval,
+    Loaded,
+    Slot,
+    instance_build,
+    params,
+    worker_of,
+)
+from matching.engine import solve, why_infeasible
+from matching.models import MatchingRun, Proposal, ProposalRejection, UnfilledSlot
+from needs.models import Need, Shift
+from staffing.models import Placement, PlacementShift, Worker
+
+logger = logging.getLogger(__name__)
+
+
+def _require_coordinator(by: User) -> None:
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def matching_run_execute(
+    *, trigger: str, requested_by: User | None = None, now: dt.datetime | None = None
+) -> MatchingRun:
+    """Load, solve and replace the unapproved proposals. A failure keeps the old proposals."""
+    run = MatchingRun.objects.create(
+        trigger=trigger,
+        requested_by=requested_by,
+        status=MatchingRun.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    try:
+        t0 = time.perf_counter()
+        loaded = instance_build(now=now)
+        t1 = time.perf_counter()
+        solution = solve(
+            loaded.instance, time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
+        )
+        t2 = time.perf_counter()
+        run.slots = len(loaded.instance.slots)
+        run.candidates = loaded.n_candidates
+        run.arcs = len(loaded.instance.arcs)
+        run.filled = len(solution.assignments)
+        run.objective = float(solution.objective)
+        run.bound = float(solution.bound)
+        run.load_seconds = t1 - t0
+        run.solve_seconds = t2 - t1
+        proposals_save(run=run, loaded=loaded, assignments=solution.assignments)
+        run.save_seconds = time.perf_counter() - t2
+    except Exception as exc:
+        logger.exception("matching run %s failed", run.pk)
+        run.status = MatchingRun.Status.FAILED
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
+    else:
+        run.status = MatchingRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def proposals_save(*, run: MatchingRun, loaded: Loaded, assignments: dict[str, str]) -> int:
+    """Replace every unapproved proposal with this run's, in one transaction."""
+    by_cand: dict[str, list[str]] = {}
+    for slot, cand in sorted(assignments.items()):
+        by_cand.setdefault(cand, []).append(slot)
+    arc_of = {
+        (shift_id, a.worker_id): a for shift_id, arcs in loaded.arcs_by_shift.items() for a in arcs
+    }
+    proposals: list[Proposal] = []
+    unfilled: list[UnfilledSlot] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for slot in loaded.instance.slots:
+            shift_id, index = loaded.slot_shift[slot.id]
+            cand = assignments.get(slot.id)
+            if cand is None:
+                unfilled.append(
+                    UnfilledSlot(
+                        run=run,
+                        shift_id=shift_id,
+                        slot_index=index,
+                        reason=explain.unfilled_reason(loaded, slot.id, by_cand),
+                    )
+                )
+                continue
+            worker_id = worker_of(cand)
+            arc = arc_of[(shift_id, worker_id)]
+            proposals.append(
+                Proposal(
+                    run=run,
+                    shift_id=shift_id,
+                    slot_index=index,
+                    worker_id=worker_id,
+                    cost=arc.cost,
+                    explanation=explain.proposal_explanation(loaded, slot.id, arc, by_cand),
+                    alternatives=explain.alternatives(loaded, slot.id, worker_id, by_cand),
+                )
+            )
+    with transaction.atomic():
+        Proposal.objects.filter(status=Proposal.Status.PROPOSED).delete()
+        UnfilledSlot.objects.exclude(run=run).delete()
+        Proposal.objects.bulk_create(proposals, batch_size=1000)
+        UnfilledSlot.objects.bulk_create(unfilled, batch_size=1000)
+    return len(proposals)
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def _conflict(worker: Worker, shift: Shift) -> str | None:
+    """The engine's rules for one more shift on top of the worker's active placements."""
+    margin = dt.timedelta(days=8)
+    booked = list(
+        PlacementShift.objects.filter(
+            worker=worker,
+            is_active=True,
+            end__gt=shift.start - margin,
+            start__lt=shift.end + margin,
+        ).values_list("start", "end")
+    )
+    slot = Slot(id="new", start=shift.start, end=shift.end, unfilled_cost=1.0)
+    instance = Instance(
+        params=params(),
+        slots=(slot,),
+        candidates=(Candidate(id="w", booked=tuple(Interval(s, e) for s, e in booked)),),
+        arcs=(Arc(slot="new", candidate="w", cost=0.0),),
+    )
+    return why_infeasible(instance, "new", "w", {})
+
+
+def _conflict_message(worker: Worker, reason: str) -> str:
+    p = params()
+    if reason == "overlap":
+        return _("%(name)s already has a placement on an overlapping shift.") % {
+            "name": worker.full_name
+        }
+    if reason.startswith("rest"):
+        return _("%(name)s would get less than %(hours)s hours of rest between two shifts.") % {
+            "name": worker.full_name,
+            "hours": f"{p.min_rest_hours:g}",
+        }
+    if "7 days" in reason:
+        return _("%(name)s would work more than %(hours)s hours in 7 days.") % {
+            "name": worker.full_name,
+            "hours": f"{p.max_hours_per_7_days:g}",
+        }
+    return _("%(name)s would work more than %(hours)s hours in 24 hours.") % {
+        "name": worker.full_name,
+        "hours": f"{p.max_hours_per_24_hours:g}",
+    }
+
+
+def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
+    """Approve inside the caller's transaction. Locks in a fixed order (worker, shift,
+    proposal) so that concurrent approvals serialise per worker and never deadlock."""
+    from staffing.services import placement_checklist_create
+
+    worker = Worker.objects.select_for_update().get(pk=proposal.worker_id)
+    shift = Shift.objects.select_for_update().select_related("need").get(pk=proposal.shift_id)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    need = shift.need
+    if proposal.status != Proposal.Status.PROPOSED:
+        raise ValidationError(_("This proposal has already been decided."))
+    if by.pk in (need.created_by_id, need.submitted_by_id):
+        raise ValidationError(_("You cannot approve a placement for a need you submitted."))
+    if need.state != Need.State.SUBMITTED or shift.cancelled_at is not None:
+        raise ValidationError(_("The shift is no longer open."))
+    if not worker.is_active:
+        raise ValidationError(_("%(name)s is no longer active.") % {"name": worker.full_name})
+    taken = PlacementShift.objects.filter(shift=shift, is_active=True).count()
+    if taken >= shift.headcount:
+        raise ValidationError(_("The shift is already fully staffed."))
+    reason = _conflict(worker, shift)
+    if reason:
+        raise ValidationError(_conflict_message(worker, reason))
+
+    now = timezone.now()
+    placement = (
+        Placement.objects.filter(worker=worker, need=need, status=Placement.Status.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+    if placement is None:
+        placement = Placement.objects.create(
+            worker=worker, unit_id=need.unit_id, need=need, approved_by=by, approved_at=now
+        )
+    try:
+        with transaction.atomic():
+            PlacementShift.objects.create(
+                placement=placement, shift=shift, worker=worker, start=shift.start, end=shift.end
+            )
+    except IntegrityError as exc:  # the exclusion constraint on PostgreSQL
+        raise ValidationError(_conflict_message(worker, "overlap")) from exc
+    proposal.status = Proposal.Status.APPROVED
+    proposal.decided_by = by
+    proposal.decided_at = now
+    proposal.placement = placement
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "placement"])
+    placement_checklist_create(placement=placement)
+    return placement
+
+
+def proposal_approve(*, proposal: Proposal, by: User) -> Placement:
+    """Create (or extend) the worker's placement on the need. Safe under concurrency: the
+    worker's row is locked and PostgreSQL refuses overlapping placement shifts."""
+    _require_coordinator(by)
+    with transaction.atomic():
+        return _approve_locked(proposal=proposal, by=by)
+
+
+def proposal_approve_all(*, need: Need, by: User) -> tuple[list[Placement], list[str]]:
+    """Approve every open proposal of the need, each on its own; returns what failed and why."""
+    _require_coordinator(by)
+    placements: list[Placement] = []
+    errors: list[str] = []
+    pending = list(
+        Proposal.objects.filter(shift__need=need, status=Proposal.Status.PROPOSED)
+        .select_related("worker", "shift")
+        .order_by("shift__start", "slot_index", "pk")
+    )
+    for proposal in pending:
+        try:
+            placements.append(proposal_approve(proposal=proposal, by=by))
+        except ValidationError as exc:
+            errors.append(f"{proposal.worker.full_name}: {' '.join(exc.messages)}")
+    return placements, errors
+
+
+def proposal_reject(*, proposal: Proposal, by: User, reason: str) -> Proposal:
+    """Reject with a reason; matching never proposes this worker for this shift again."""
+    _require_coordinator(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the proposal is rejected.")})
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != Proposal.Status.PROPOSED:
+            raise ValidationError(_("This proposal has already been decided."))
+        proposal.status = Proposal.Status.REJECTED
+        proposal.decided_by = by
+        proposal.decided_at = timezone.now()
+        proposal.reject_reason = reason[:300]
+        proposal.save(update_fields=["status", "decided_by", "decided_at", "reject_reason"])
+        ProposalRejection.objects.update_or_create(
+            worker_id=proposal.worker_id,
+            shift_id=proposal.shift_id,
+            defaults={"reason": reason[:300], "rejected_by": by},
+        )
+    return proposal
+
+
+def proposal_pick_alternative(*, proposal: Proposal, worker: Worker, by: User) -> Placement:
+    """Approve one of the listed alternatives instead of the proposed worker."""
+    _require_coordinator(by)
+    listed = {a.get("worker") for a in proposal.alternatives or []}
+    if worker.pk not in listed:
+        raise ValidationError({"worker": _("Pick one of the listed alternatives.")})
+    alternative = next(a for a in proposal.alternatives if a.get("worker") == worker.pk)
+    with transaction.atomic():
+        picked = Proposal.objects.create(
+            run_id=proposal.run_id,
+            shift_id=proposal.shift_id,
+            slot_index=proposal.slot_index,
+            worker=worker,
+            cost=alternative.get("cost", 0),
+            explanation=_("Picked by the coordinator instead of %(name)s: %(reason)s")
+            % {"name": proposal.worker.full_name, "reason": alternative.get("reason", "")},
+        )
+        # Locks in the same order as proposal_approve (worker, shift, proposal): no deadlock.
+        placement = _approve_locked(proposal=picked, by=by)
+        original = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if original.status != Proposal.Status.PROPOSED:
+            raise ValidationError(_("This proposal has already been decided."))
+        original.status = Proposal.Status.REJECTED
+        original.decided_by = by
+        original.decided_at = timezone.now()
+        original.reject_reason = _("An alternative was picked.")
+        original.save(update_fields=["status", "decided_by", "decided_at", "reject_reason"])
+    return placement
