@@ -41,9 +41,15 @@ test: lint check-migrations pytest
 browser: install
 	DUGNAD_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
+# The end-to-end figure goes through PostgreSQL (a throwaway database `dugnad_bench`); at demo
+# scale 12.5 the demo has about 2,000 open slots (size M).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench
 bench: install
-	$(BIN)/python -m matching.engine bench
-	$(BIN)/python manage.py bench_matching
+	$(BIN)/python -m matching.engine bench --sizes S,M,L
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || \
+		psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching --scale 12.5
 
 # Needs GNU gettext (developers only; the compiled catalogues are committed).
 messages: install
