@@ -64,6 +64,16 @@ def _clear_cache():
     cache.clear()
 
 
+def _ensure_checklist_templates() -> None:
+    """Transactional tests (browser, concurrency) empty every table when they finish, including
+    the checklist templates a data migration seeded; put them back for the next test."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("staffing.migrations.0004_checklist_templates").seed(apps, None)
+
+
 @pytest.fixture
 def world(db):
     """Two districts, a health unit with a ward (leader's), a unit elsewhere (leader2's),
@@ -74,6 +84,7 @@ def world(db):
     ward = UnitFactory(name="Nordtun avd. A", code="nordtun-a", district=north, parent=home)
     other = UnitFactory(name="Sørli hjemmetjeneste", code="sorli", district=south)
     quals = standard_qualifications()
+    _ensure_checklist_templates()
     users = {
         Role.UNIT_LEADER: UserFactory(
             email="leader@dugnad.test", role=Role.UNIT_LEADER, led_units=[home]
