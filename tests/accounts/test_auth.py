@@ -25,7 +25,11 @@ def test_staff_log_in_with_email_and_password(client, world):
 def test_there_is_no_public_sign_up_for_staff(client, db):
     response = client.post(
         "/accounts/signup/",
-        {"email": "intruder@example.test", "password1": "S3cret-pass!", "password2": "S3cret-pass!"},
+        {
+            "email": "intruder@example.test",
+            "password1": "S3cret-pass!",
+            "password2": "S3cret-pass!",
+        },
     )
     assert response.status_code == 200
     assert "opprettes av systemansvarlig" in response.content.decode()
