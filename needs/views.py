@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.pagination import paginate
 from needs import selectors, services
 from needs.filters import NeedOverviewFilter
 from needs.forms import CancelForm, NeedCreateForm, NeedEditForm, ShiftFormSet, ShiftRowForm
@@ -19,10 +19,10 @@ LEADER = Role.UNIT_LEADER
 
 
 def _page(request: HttpRequest, queryset):
-    page = Paginator(queryset, settings.DUGNAD["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    page, query = paginate(request, queryset)
     for need in page.object_list:
         selectors.with_status(need)
-    return page
+    return page, query
 
 
 MAX_SHIFT_ERRORS_SHOWN = 5
@@ -46,17 +46,13 @@ def _add_errors(form, error: ValidationError) -> None:
 def need_list(request: HttpRequest) -> HttpResponse:
     """Leaders: "My needs" with each shift's coverage. Coordinators: all open needs."""
     if request.user.role == LEADER:
-        page = _page(request, selectors.needs_for_leader(request.user))
-        return render(request, "needs/need_list.html", {"page": page})
+        page, query = _page(request, selectors.needs_for_leader(request.user))
+        return render(request, "needs/need_list.html", {"page": page, "query": query})
     filterset = NeedOverviewFilter(request.GET or None, queryset=selectors.needs_open_overview())
     queryset = filterset.qs if filterset.is_bound else selectors.needs_open_overview()
-    page = _page(request, queryset)
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _page(request, queryset)
     return render(
-        request,
-        "needs/need_overview.html",
-        {"page": page, "filter": filterset, "query": query.urlencode()},
+        request, "needs/need_overview.html", {"page": page, "filter": filterset, "query": query}
     )
 
 

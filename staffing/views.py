@@ -1,13 +1,12 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.pagination import paginate
 from staffing import selectors, services
 from staffing.filters import ChecklistItemFilter
 from staffing.forms import (
@@ -23,25 +22,19 @@ from staffing.models import ChecklistItem, ItemType
 from staffing.models.onboarding import ITEM_TYPES_WITH_DATA
 
 
-def _page(request, queryset):
-    return Paginator(queryset, settings.DUGNAD["PAGE_SIZE"]).get_page(request.GET.get("page"))
-
-
 @require_GET
 @role_required(Role.HR)
 def onboarding_queue(request):
     item_filter = ChecklistItemFilter(request.GET, queryset=selectors.checklist_queue())
     items = item_filter.qs if item_filter.is_valid() else ChecklistItem.objects.none()
-    page = _page(request, items)
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, items)
     return render(
         request,
         "staffing/onboarding_queue.html",
         {
             "filter": item_filter,
             "page_obj": page,
-            "query": query.urlencode(),
+            "query": query,
             "today": services.local_today(),
             "soon": services.local_today() + selectors.DUE_SOON,
             "no_bulk_types": ITEM_TYPES_WITH_DATA,
@@ -198,21 +191,21 @@ def worker_contact_update(request, pk: int):
 @require_GET
 @role_required(Role.UNIT_LEADER, Role.COORDINATOR, Role.HR)
 def placement_overview(request):
-    page = _page(request, selectors.placements_for_overview(request.user))
+    page, query = paginate(request, selectors.placements_for_overview(request.user))
     readiness = selectors.placement_readiness_for(page.object_list)
     rows = [{"placement": p, "readiness": readiness[p.pk]} for p in page.object_list]
     return render(
         request,
         "staffing/placement_list.html",
-        {"page_obj": page, "rows": rows, "query": ""},
+        {"page_obj": page, "rows": rows, "query": query},
     )
 
 
 @require_GET
 @role_required(Role.HR)
 def hpr_queue(request):
-    page = _page(request, selectors.workers_awaiting_hpr_verification())
-    return render(request, "staffing/hpr_queue.html", {"page_obj": page})
+    page, query = paginate(request, selectors.workers_awaiting_hpr_verification())
+    return render(request, "staffing/hpr_queue.html", {"page_obj": page, "query": query})
 
 
 @require_POST

@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.pagination import paginate
 from volunteers import ratelimit, selectors, services
 from volunteers.forms import (
     MilestoneForm,
@@ -141,18 +141,10 @@ def me_export(request, token: str):
 # --- Volunteer coordinator --------------------------------------------------------------------
 
 
-def _page(request, queryset):
-    paginator = Paginator(queryset, settings.DUGNAD["PAGE_SIZE"])
-    page = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
-
-
 def _list(request, *, register: bool):
     base = selectors.general_register_base() if register else None
     volunteer_filter = selectors.volunteer_list(user=request.user, params=request.GET, base=base)
-    page, querystring = _page(request, volunteer_filter.qs)
+    page, querystring = paginate(request, volunteer_filter.qs)
     return render(
         request,
         "volunteers/volunteer_queue.html",
@@ -291,7 +283,7 @@ def milestone(request, pk: int):
 @require_GET
 def referrals(request):
     volunteers = selectors.referral_list(user=request.user)
-    page, querystring = _page(request, volunteers)
+    page, querystring = paginate(request, volunteers)
     return render(
         request,
         "volunteers/referral_list.html",
