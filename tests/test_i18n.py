@@ -47,3 +47,12 @@ def test_login_errors_are_in_norwegian(client, world):
     response = client.post("/accounts/login/", {"login": "leader@dugnad.test", "password": "x"})
     assert response.status_code == 200
     assert "passordet du oppgav er feil" in response.content.decode()  # allauth, in Bokmål
+
+
+def test_an_english_browser_still_gets_bokmal_until_the_person_chooses(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="nb"' in html
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="nb-NO").content.decode()
+    assert 'lang="en"' in html
