@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from matching.triggers import request_matching_run
 from staffing.models import Availability, Placement, Worker, WorkerSource
+from staffing.services import worker_audit_anonymise
 from volunteers.models import Event, Milestone, Status, Volunteer
 from volunteers.rules import QualificationFacts, availability_windows, route_suggest
 
@@ -184,6 +185,8 @@ def _erase(volunteer: Volunteer, *, kind: str, by=None) -> None:
         worker.save()
         worker.skills.clear()
         worker.availability.all().delete()
+        # The audit trail keeps who changed which field when, not the old and new values.
+        worker_audit_anonymise(worker_id=worker.pk)
     Event.objects.create(volunteer=volunteer, kind=kind, by=by)
 
 

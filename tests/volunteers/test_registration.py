@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from staffing.models import Worker
+from staffing.models import AuditEntry, Worker
 from tests.volunteers.factories import VolunteerFactory
 from volunteers.models import Event, Route, Status, Volunteer
 
@@ -212,6 +212,9 @@ def test_withdrawal_erases_personal_data_and_deactivates_worker(client, world):
     volunteer_screen(volunteer=volunteer, by=world.volunteer_coordinator, note="Snakket med Frida")
     worker = volunteer_admit(volunteer=volunteer, by=world.volunteer_coordinator)
     assert worker.is_active and worker.availability.exists()
+    from staffing.services import worker_contact_update
+
+    worker_contact_update(worker=worker, by=world.hr, email="ny.adresse@example.test", phone="")
 
     response = client.post("/volunteer/me/tok-withdraw-abcdefghijklmnop/withdraw/")
 
@@ -229,6 +232,10 @@ def test_withdrawal_erases_personal_data_and_deactivates_worker(client, world):
     assert not worker.is_active
     assert worker.email == worker.phone == worker.hpr_number == worker.first_name == ""
     assert not worker.availability.exists()
+    # the audit trail keeps who changed what when, but not the values
+    trail = AuditEntry.objects.filter(object_type="staffing.worker", object_id=worker.pk)
+    assert trail.filter(field="email").exists()
+    assert not trail.exclude(old_value="", new_value="").exists()
     # the link is dead
     assert client.get("/volunteer/me/tok-withdraw-abcdefghijklmnop/").status_code == 404
 
