@@ -151,8 +151,12 @@ def feasible_alone(cp: Compiled, slot: np.ndarray, cand: np.ndarray) -> np.ndarr
     """
     n = len(slot)
     ok = np.ones(n, dtype=bool)
-    if n == 0 or len(cp.b_cand) == 0:
+    if n == 0:
         return ok
+    if len(cp.b_cand) == 0:
+        # no bookings anywhere: only a shift longer than a window limit fails
+        d = cp.s_dur[slot]
+        return (d <= cp.w7_limit) & (d <= cp.w24_limit)
     s = cp.s_start[slot]
     e = cp.s_end[slot]
     d = cp.s_dur[slot]

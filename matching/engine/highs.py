@@ -29,6 +29,7 @@ class Result:
     bound: float  # proven lower bound incl. offset; -inf when unknown
     optimal: bool
     reduced_costs: np.ndarray | None = None  # LP only
+    row_duals: np.ndarray | None = None  # LP only (<= 0 for the "<=" rows of a min)
 
 
 def solve(
@@ -175,6 +176,22 @@ class LPModel:
             rows.data.astype(np.float64),
         )
 
+    def add_cols(self, cost: np.ndarray, cols: sp.csc_matrix) -> None:
+        """Append 0/1-bounded columns (coefficients over the existing rows)."""
+        k = cols.shape[1]
+        if k == 0:
+            return
+        self.h.addCols(
+            k,
+            np.asarray(cost, dtype=np.float64),
+            np.zeros(k),
+            np.ones(k),
+            cols.nnz,
+            cols.indptr[:-1].astype(np.int32),
+            cols.indices.astype(np.int32),
+            cols.data.astype(np.float64),
+        )
+
     def fix_columns(self, idx: np.ndarray, value: float) -> None:
         k = len(idx)
         self.h.changeColsBounds(
@@ -190,4 +207,11 @@ class LPModel:
         info = self.h.getInfo()
         solution = self.h.getSolution()
         value = float(info.objective_function_value)
-        return Result(np.array(solution.col_value), value, value, True, np.array(solution.col_dual))
+        return Result(
+            np.array(solution.col_value),
+            value,
+            value,
+            True,
+            np.array(solution.col_dual),
+            np.array(solution.row_dual),
+        )

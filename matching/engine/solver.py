@@ -8,6 +8,10 @@ Pipeline (all array-based; see formulation.py for the rows):
 4. per component: LP relaxation (HiGHS, warm-started) strengthened by rounds of
    extended cover cuts on the hour windows -> proven bound; LP-guided rounding
    and a MIP restricted to the LP's support -> a near-optimal assignment;
+   on blocks up to COLGEN_MAX_COLUMNS, per-person schedule pricing at the LP's
+   slot duals (a Lagrangian bound, typically ~1 % above the compact LP) and,
+   if still open, column generation over schedules with a MIP over them
+   (colgen.py);
 5. only if the gap is still above target: the full MIP seeded with that
    assignment, whose root cuts usually prove it within tolerance.
 The greedy answer is computed too and returned if it were ever better.
@@ -22,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from . import highs
+from . import colgen, highs
 from .check import check_solution
 from .compiled import Compiled, compile_instance, feasible_alone
 from .formulation import Formulation, build_formulation
@@ -37,6 +41,11 @@ BATCH_COLUMNS = 4_000
 BOUND_SAFETY_REL = 1e-7
 # rounds of cover-cut separation on the LP before any branching
 CUT_ROUNDS = 12
+# Schedule pricing (colgen.py) is pure Python: worth it up to blocks of this
+# many columns (the M instances); beyond, the compact MIP is the faster proof.
+COLGEN_MAX_COLUMNS = 30_000
+# ... and tried before the restricted MIP on blocks up to this many columns
+COLGEN_FIRST_COLUMNS = 5_000
 # reduced-cost slack of the columns RENS may add to the LP's fractional part
 RENS_RC_SLACK = (0.0, 20.0)
 
@@ -122,6 +131,18 @@ def _round(obj: np.ndarray, csc: sp.csc_matrix, rhs: np.ndarray, order: np.ndarr
             used[rows] += data[lo:hi]
             x[j] = True
     return x
+
+
+def _slot_rows(matrix: sp.csr_matrix, col_slot: np.ndarray) -> np.ndarray:
+    """Indices of the rows whose columns all belong to one slot."""
+    if matrix.shape[0] == 0 or matrix.nnz == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = matrix.indptr[:-1]
+    nonempty = np.diff(matrix.indptr) > 0
+    rs = col_slot[matrix.indices]
+    lo = np.minimum.reduceat(rs, starts[nonempty])
+    hi = np.maximum.reduceat(rs, starts[nonempty])
+    return np.nonzero(nonempty)[0][lo == hi]
 
 
 def _cover_cuts(
@@ -226,6 +247,8 @@ def _solve_block(
     rel_gap: float,
     start: np.ndarray,
     is_knap: np.ndarray,
+    cp: Compiled | None = None,
+    arcs: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, bool]:
     """(0/1 columns, proven bound incl. offset, reached the gap target).
 
@@ -254,6 +277,7 @@ def _solve_block(
     bound = lp.bound
     if lp.x is None:
         return best, bound, False
+    slot_rows = _slot_rows(matrix, cp.a_slot[arcs]) if cp is not None and arcs is not None else None
     knap = matrix[is_knap]
     knap_rhs = rhs[is_knap]
     cut_parts: list[sp.csr_matrix] = []
@@ -283,6 +307,37 @@ def _solve_block(
     if closed():
         return best, bound, True
 
+    pricer = None
+    mu0 = None
+    if (
+        slot_rows is not None
+        and lp.row_duals is not None
+        and cp is not None
+        and arcs is not None
+        and len(obj) <= COLGEN_MAX_COLUMNS
+    ):
+        # one pass of per-person schedule pricing at the LP's slot duals: a
+        # Lagrangian bound far stronger than the compact rows
+        mu0 = np.zeros(len(obj))
+        sub = matrix[slot_rows].tocoo()
+        mu0[sub.col] = np.maximum(-lp.row_duals[slot_rows][sub.row], 0.0)
+        pricer = colgen.Pricer(cp, arcs)
+        lag = colgen.column_generation(
+            cp,
+            arcs,
+            obj,
+            offset,
+            mu0,
+            best,
+            gap=rel_gap,
+            deadline=t_end,
+            max_rounds=0,
+            pricer=pricer,
+        )
+        bound = max(bound, lag.bound)
+        if closed():
+            return best, bound, True
+
     if lp.reduced_costs is not None:
         for rc_slack in RENS_RC_SLACK:
             # a heuristic: worth a few LP-times of effort, not the whole budget
@@ -294,11 +349,49 @@ def _solve_block(
             if closed():
                 return best, bound, True
 
+    def run_colgen() -> None:
+        """Column generation over schedules: the bound converges to the
+        Dantzig-Wolfe bound, and a MIP over the schedules (feasible by
+        construction) finds near-optimal assignments."""
+        nonlocal bound
+        if pricer is None or mu0 is None or cp is None or arcs is None:
+            return
+        now = time.perf_counter()
+        cg = colgen.column_generation(
+            cp,
+            arcs,
+            obj,
+            offset,
+            mu0,
+            best,
+            gap=rel_gap,
+            # the rounds stop by themselves once the bound has converged
+            deadline=now + max(0.4 * (t_end - now), 0.05),
+            mip_time=max(min(0.1 * (t_end - now), 1.0 + 1.0 * (now - t_begin)), 0.05),
+            rel_gap=rel_gap / 4,
+            pricer=pricer,
+            lp_x=lp.x,
+        )
+        bound = max(bound, cg.bound)
+        if cg.x is not None:
+            consider(cg.x)
+
+    # small blocks: column generation is cheap and the best heuristic; large
+    # ones: the restricted MIP below is cheaper, column generation comes after
+    colgen_first = len(obj) <= COLGEN_FIRST_COLUMNS
+    if colgen_first:
+        run_colgen()
+        if closed():
+            return best, bound, True
+
     if lp.reduced_costs is not None:
         sel = (lp.x > 1e-6) | (lp.reduced_costs <= 1e-9)
         # the restricted MIP is a heuristic: worth a few LP-times, not the budget
         now = time.perf_counter()
         sub_limit = max(min(0.3 * (t_end - now), 1.0 + 4.0 * (now - t_begin)), 0.05)
+        if pricer is not None:
+            # column generation is the stronger (if slower) heuristic
+            sub_limit = min(sub_limit, max(0.5 + 1.0 * (now - t_begin), 0.05))
         if sel.sum() < len(obj):
             sub = highs.solve(
                 obj[sel],
@@ -316,6 +409,11 @@ def _solve_block(
                 consider(x)
             if closed():
                 return best, bound, True
+
+    if not colgen_first:
+        run_colgen()
+        if closed():
+            return best, bound, True
 
     mip = highs.solve(
         obj,
@@ -398,6 +496,8 @@ def solve_compiled(
             gap_tolerance_pct / 100.0 * 0.8,
             g_x,
             is_knap[r0:r1],
+            cp,
+            arcs_sorted[c0:c1],
         )
         if math.isfinite(b):
             b -= offset
