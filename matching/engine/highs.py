@@ -32,23 +32,8 @@ class Result:
     row_duals: np.ndarray | None = None  # LP only (<= 0 for the "<=" rows of a min)
 
 
-def solve(
-    obj: np.ndarray,
-    matrix: sp.csr_matrix,
-    rhs: np.ndarray,
-    *,
-    offset: float = 0.0,
-    integer: bool = True,
-    time_limit: float = 60.0,
-    rel_gap: float = 1e-4,
-    abs_gap: float = 1e-6,
-    start: np.ndarray | None = None,
-    threads: int = 1,
-    extra: dict[str, float | int | str | bool] | None = None,
-) -> Result:
-    """min obj·x + offset s.t. matrix x <= rhs, 0 <= x <= 1 (binary if integer)."""
-    if _hc is None:
-        return _solve_scipy(obj, matrix, rhs, offset, integer, time_limit, rel_gap)
+def _highs_lp(obj: np.ndarray, matrix: sp.csr_matrix, rhs: np.ndarray, offset: float):
+    """min obj·x + offset s.t. matrix x <= rhs, 0 <= x <= 1, in HiGHS's column-wise form."""
     n = len(obj)
     m = matrix.shape[0]
     csc = matrix.tocsc()
@@ -67,6 +52,28 @@ def solve(
     lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
     lp.a_matrix_.index_ = csc.indices.astype(np.int32)
     lp.a_matrix_.value_ = csc.data.astype(np.float64)
+    return lp
+
+
+def solve(
+    obj: np.ndarray,
+    matrix: sp.csr_matrix,
+    rhs: np.ndarray,
+    *,
+    offset: float = 0.0,
+    integer: bool = True,
+    time_limit: float = 60.0,
+    rel_gap: float = 1e-4,
+    abs_gap: float = 1e-6,
+    start: np.ndarray | None = None,
+    threads: int = 1,
+    extra: dict[str, float | int | str | bool] | None = None,
+) -> Result:
+    """min obj·x + offset s.t. matrix x <= rhs, 0 <= x <= 1 (binary if integer)."""
+    if _hc is None:
+        return _solve_scipy(obj, matrix, rhs, offset, integer, time_limit, rel_gap)
+    n = len(obj)
+    lp = _highs_lp(obj, matrix, rhs, offset)
     if integer:
         lp.integrality_ = [_hc.HighsVarType.kInteger] * n
     h = _hc._Highs()
@@ -141,24 +148,7 @@ class LPModel:
     ) -> None:
         if _hc is None:  # pragma: no cover
             raise RuntimeError("LPModel needs scipy's vendored highspy")
-        n = len(obj)
-        m = matrix.shape[0]
-        csc = matrix.tocsc()
-        lp = _hc.HighsLp()
-        lp.num_col_ = n
-        lp.num_row_ = m
-        lp.offset_ = float(offset)
-        lp.col_cost_ = np.asarray(obj, dtype=np.float64)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.ones(n)
-        lp.row_lower_ = np.full(m, -_hc.kHighsInf)
-        lp.row_upper_ = np.asarray(rhs, dtype=np.float64)
-        lp.a_matrix_.num_col_ = n
-        lp.a_matrix_.num_row_ = m
-        lp.a_matrix_.format_ = _hc.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-        lp.a_matrix_.value_ = csc.data.astype(np.float64)
+        lp = _highs_lp(obj, matrix, rhs, offset)
         self.h = _hc._Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
