@@ -148,6 +148,29 @@ def _close(item: ChecklistItem, *, status: str, by: User | None, note: str | Non
 # --- checklist --------------------------------------------------------------------------------
 
 
+def _reuse_certificate(item: ChecklistItem, certificate: PoliceCertificate | None) -> None:
+    if item.item_type == ItemType.POLICE_CERTIFICATE and certificate is not None:
+        item.status = Status.DONE
+        item.police_certificate = certificate
+        item.done_at = timezone.now()
+        item.note = _("Certificate on record for this purpose reused.")
+
+
+def _mandatory_item_types(worker: Worker, need, certificate: PoliceCertificate | None) -> list[str]:
+    """Items required by law whatever the templates say: a police certificate before work in
+    health and care (politiattest; the agency confirms it for its temps) and, for a volunteer
+    in paid work, a written temporary contract (arbeidsmiljøloven § 14-5)."""
+    types: list[str] = []
+    if need.requires_police_certificate:
+        if worker.source == WorkerSource.AGENCY:
+            types.append(ItemType.AGENCY_POLICE_CONFIRMATION)
+        elif worker.source == WorkerSource.VOLUNTEER or certificate is None:
+            types.append(ItemType.POLICE_CERTIFICATE)
+    if worker.source == WorkerSource.VOLUNTEER:
+        types.append(ItemType.CONTRACT)
+    return types
+
+
 @transaction.atomic
 def placement_checklist_create(*, placement: Placement) -> list[ChecklistItem]:
     """Create the checklist for a placement from the templates for the worker's source and the
@@ -196,13 +219,29 @@ def placement_checklist_create(*, placement: Placement) -> list[ChecklistItem]:
                 it_system=system,
                 due_on=due_on,
             )
-            if template.item_type == ItemType.POLICE_CERTIFICATE and certificate is not None:
-                item.status = Status.DONE
-                item.police_certificate = certificate
-                item.done_at = timezone.now()
-                item.note = _("Certificate on record for this purpose reused.")
+            _reuse_certificate(item, certificate)
             new_items.append(item)
             existing[key] = item
+    # The law does not bend to template edits: a missing, inactive or optional template never
+    # lets a placement start without these items.
+    for item_type in _mandatory_item_types(worker, need, certificate):
+        item = existing.get(item_type)
+        if item is None:
+            item = ChecklistItem(
+                placement=placement,
+                key=item_type,
+                item_type=item_type,
+                title=ItemType(item_type).label,
+                order=0,
+                due_on=due_on,
+            )
+            _reuse_certificate(item, certificate)
+            new_items.append(item)
+            existing[item_type] = item
+        if not item.required:
+            item.required = True
+            if item.pk:
+                ChecklistItem.objects.filter(pk=item.pk).update(required=True)
     ChecklistItem.objects.bulk_create(new_items)
     # Shifts may have moved since the checklist was made: open items follow the first shift.
     stale = [i for i in existing.values() if i.pk and not i.is_closed and i.due_on != due_on]

@@ -11,6 +11,7 @@ from staffing.models import (
     AuditEntry,
     CertificatePurpose,
     ChecklistItem,
+    ChecklistTemplate,
     ContractType,
     ItemType,
     PoliceCertificate,
@@ -115,6 +116,24 @@ def test_agency_temp_gets_agency_confirmation_confidentiality_and_access(world):
     assert _types(placement) == sorted(
         ["agency_police_confirmation", "confidentiality", "system_access"]
     )
+
+
+def test_edited_templates_never_drop_the_items_the_law_requires(world):
+    # An administrator deactivates every volunteer template and makes the agency's
+    # police confirmation optional: the certificate and the contract are still required.
+    ChecklistTemplate.objects.filter(source=WorkerSource.VOLUNTEER).update(is_active=False)
+    ChecklistTemplate.objects.filter(
+        source=WorkerSource.AGENCY, item_type="agency_police_confirmation"
+    ).update(required=False)
+
+    volunteer = make_placement(unit=world.home)
+    agency = make_placement(source=WorkerSource.AGENCY, unit=world.home)
+
+    assert _types(volunteer) == ["contract", "police_certificate"]
+    assert all(item.required for item in volunteer.checklist_items.all())
+    assert volunteer.ready_at is None
+    assert _item(agency, "agency_police_confirmation").required
+    assert agency.ready_at is None
 
 
 def test_checklist_creation_is_idempotent(world):
