@@ -3,8 +3,8 @@ from unittest import mock
 import pytest
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def trigger():
-    """The matching trigger, recorded instead of running the engine in every needs test."""
+    """The matching trigger, recorded, for tests that assert when needs ask for a run."""
     with mock.patch("needs.services.request_matching_run") as patched:
         yield patched
