@@ -19,6 +19,14 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _tell_approved(request, placement) -> None:
+    messages.success(
+        request,
+        _("Approved: %(worker)s is placed at %(unit)s.")
+        % {"worker": placement.worker.full_name, "unit": placement.unit.name},
+    )
+
+
 @role_required(COORDINATOR)
 def index(request: HttpRequest) -> HttpResponse:
     page, groups = selectors.proposal_groups(page_number=request.GET.get("page"))
@@ -52,11 +60,7 @@ def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(
-            request,
-            _("Approved: %(worker)s is placed at %(unit)s.")
-            % {"worker": placement.worker.full_name, "unit": placement.unit.name},
-        )
+        _tell_approved(request, placement)
     return redirect("matching:index")
 
 
@@ -112,11 +116,7 @@ def proposal_pick(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request,
-                _("Approved: %(worker)s is placed at %(unit)s.")
-                % {"worker": placement.worker.full_name, "unit": placement.unit.name},
-            )
+            _tell_approved(request, placement)
             return redirect("matching:index")
     status = 400 if request.method == "POST" else 200
     return render(
