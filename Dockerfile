@@ -4,15 +4,18 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    DJANGO_SETTINGS_MODULE=config.settings
+    DJANGO_SETTINGS_MODULE=config.settings \
+    NUMBA_CACHE_DIR=/app/var/numba
 
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
 RUN pip install --disable-pip-version-check -r requirements.lock
 COPY . .
+# the matching engine's compiled search is built once here, not on the first run
 RUN DEBUG=true python manage.py collectstatic --noinput \
+    && python -c "from matching.engine.pricing import warm_up; warm_up()" \
     && useradd --system --home /app dugnad \
-    && mkdir -p /app/var && chown dugnad /app/var
+    && mkdir -p /app/var && chown -R dugnad /app/var
 USER dugnad
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -20,6 +20,7 @@ is an excellent heuristic: every column is a feasible schedule by construction.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -27,23 +28,22 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import highs
-from .compiled import DAY, WEEK, Compiled
+from .compiled import Compiled
+from .pricing import price_people
 
 # search nodes per person and pricing call before falling back to a relaxation
-NODE_LIMIT = 20_000
+NODE_LIMIT = 200_000
 EPS = 1e-7
-
-
-@dataclass(slots=True)
-class _Person:
-    cols: np.ndarray  # block columns of this person, sorted by start
-    st: list[int]
-    en: list[int]
-    booked: list[tuple[int, int]]
+# reduced cost up to which a master column counts as on the LP's optimal face
+RC_FACE = 1e-6
 
 
 class Pricer:
-    """Per-person exact best schedule for given arc reduced costs."""
+    """Per-person exact best schedule for given arc reduced costs.
+
+    The search itself is compiled (pricing.py); this class lays the block's
+    columns out per person, sorted by start, once.
+    """
 
     def __init__(self, cp: Compiled, arcs: np.ndarray) -> None:
         self.cp = cp
@@ -51,106 +51,63 @@ class Pricer:
         slot = cp.a_slot[arcs]
         start = cp.s_start[slot]
         order = np.lexsort((cp.s_end[slot], start, cand))
-        uc, first = np.unique(cand[order], return_index=True)
-        last = np.append(first[1:], len(order))
-        bounds = np.searchsorted(cp.b_cand, np.arange(cp.n_cands + 1))
-        self.people: list[_Person] = []
+        uc, first, counts = np.unique(cand[order], return_index=True, return_counts=True)
+        self.order = order  # person-major position -> block column
+        self.ptr = np.append(first, len(order)).astype(np.int64)
+        self.st = cp.s_start[slot[order]].astype(np.int64)
+        self.en = cp.s_end[slot[order]].astype(np.int64)
+        self.n_people = len(uc)
+        self.person_of_col = np.empty(len(arcs), dtype=np.int64)
+        self.person_of_col[order] = np.repeat(np.arange(len(uc)), counts)
+        # bookings of the block's people, as one CSR in person order
+        b_lo = np.searchsorted(cp.b_cand, uc, "left")
+        b_hi = np.searchsorted(cp.b_cand, uc, "right")
+        n_b = b_hi - b_lo
+        self.bptr = np.concatenate(([0], np.cumsum(n_b))).astype(np.int64)
+        take = np.concatenate([np.arange(a, b) for a, b in zip(b_lo, b_hi, strict=True)] or [[]])
+        take = take.astype(np.int64)
+        self.bst = cp.b_start[take].astype(np.int64)
+        self.ben = cp.b_end[take].astype(np.int64)
         # (multipliers, bound, columns) of the last initial pass, reused when a
         # bound-only call is followed by the full column generation
         self.first_pass: tuple[np.ndarray, float, list[list[int]]] | None = None
-        self.person_of_col = np.empty(len(arcs), dtype=np.int64)
-        for p, (c, lo, hi) in enumerate(
-            zip(uc.tolist(), first.tolist(), last.tolist(), strict=True)
-        ):
-            cols = order[lo:hi]
-            self.person_of_col[cols] = p
-            b0, b1 = bounds[c], bounds[c + 1]
-            self.people.append(
-                _Person(
-                    cols=cols,
-                    st=cp.s_start[slot[cols]].tolist(),
-                    en=cp.s_end[slot[cols]].tolist(),
-                    booked=list(
-                        zip(cp.b_start[b0:b1].tolist(), cp.b_end[b0:b1].tolist(), strict=True)
-                    ),
-                )
-            )
+
+    def price(self, rc: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+        """For every person: (gain upper bound, gain found, columns found),
+        gain = -reduced cost. The bound equals the gain found unless the search
+        hit its node limit."""
+        ub = np.zeros(self.n_people)
+        val = np.zeros(self.n_people)
+        take = np.zeros(len(self.order), dtype=np.bool_)
+        cp = self.cp
+        price_people(
+            self.ptr,
+            self.st,
+            self.en,
+            np.ascontiguousarray(rc[self.order], dtype=np.float64),
+            self.bptr,
+            self.bst,
+            self.ben,
+            int(cp.rest),
+            int(cp.w7_limit),
+            int(cp.w24_limit),
+            NODE_LIMIT,
+            EPS,
+            ub,
+            val,
+            take,
+        )
+        pos = np.nonzero(take)[0]
+        cols = self.order[pos]
+        people = np.searchsorted(self.ptr, pos, "right") - 1
+        cuts = np.nonzero(np.diff(people))[0] + 1
+        found = [c.tolist() for c in np.split(cols, cuts)] if len(cols) else []
+        return ub, val, found
 
     def best(self, p: int, rc: np.ndarray) -> tuple[float, float, list[int]]:
-        """(gain upper bound, gain found, columns found) for person p, gain = -cost.
-
-        The upper bound equals the found gain when the search finished.
-        """
-        person = self.people[p]
-        r = rc[person.cols]
-        idx = np.nonzero(r < -EPS)[0]
-        if len(idx) == 0:
-            return 0.0, 0.0, []
-        cp = self.cp
-        st = [person.st[i] for i in idx.tolist()]
-        en = [person.en[i] for i in idx.tolist()]
-        w = (-r[idx]).tolist()
-        n = len(idx)
-        if n == 1:
-            return w[0], w[0], [int(person.cols[idx[0]])]
-        rest = cp.rest
-        # opt[j]: best gain from arcs j.. under the rest rule alone (weighted
-        # interval scheduling), an upper bound for the search from j on
-        nxt = np.searchsorted(np.array(st), np.array(en) + rest, "left").tolist()
-        opt = [0.0] * (n + 1)
-        for j in range(n - 1, -1, -1):
-            opt[j] = max(opt[j + 1], w[j] + opt[nxt[j]])
-        booked = person.booked
-        limits = ((WEEK, cp.w7_limit), (DAY, cp.w24_limit))
-        chosen: list[int] = []
-        best_val = 0.0
-        best_set: list[int] = []
-        nodes = 0
-        aborted = False
-
-        def fits(j: int) -> bool:
-            s_j = st[j]
-            shifts = booked + [(st[k], en[k]) for k in chosen]
-            shifts.append((s_j, en[j]))
-            for window, limit in limits:
-                for t, _ in shifts:
-                    if t <= s_j < t + window:
-                        total = 0
-                        for s, e in shifts:
-                            if t <= s < t + window:
-                                total += e - s
-                        if total > limit:
-                            return False
-            return True
-
-        def rec(i: int, value: float) -> None:
-            nonlocal best_val, best_set, nodes, aborted
-            nodes += 1
-            if nodes > NODE_LIMIT:
-                aborted = True
-                return
-            if value > best_val:
-                best_val, best_set = value, list(chosen)
-            last_end = en[chosen[-1]] + rest if chosen else None
-            for j in range(i, n):
-                if last_end is not None and st[j] < last_end:
-                    continue
-                if value + opt[j] <= best_val + EPS:
-                    return
-                if not fits(j):
-                    continue
-                chosen.append(j)
-                rec(j + 1, value + w[j])
-                chosen.pop()
-                if aborted:
-                    return
-
-        rec(0, 0.0)
-        cols = [int(person.cols[idx[k]]) for k in best_set]
-        if not aborted:
-            return best_val, best_val, cols
-        # cut short: the rest-only optimum still bounds the best gain from above
-        return max(best_val, opt[0]), best_val, cols
+        """(gain upper bound, gain found, columns found) for person p alone."""
+        ub, val, found = self.price(np.where(self.person_of_col == p, rc, 0.0))
+        return float(ub[p]), float(val[p]), found[0] if found else []
 
 
 @dataclass(slots=True)
@@ -188,25 +145,15 @@ def column_generation(
     slot = cp.a_slot[arcs]
     slots, slot_row = np.unique(slot, return_inverse=True)
     n_slots = len(slots)
-    n_people = len(pricer.people)
+    n_people = pricer.n_people
     person = pricer.person_of_col
 
     mu_slot = np.zeros(n_slots)
     np.maximum.at(mu_slot, slot_row, np.maximum(mu0, 0.0))
 
     def lagrangian(mu_s: np.ndarray) -> tuple[float, list[list[int]], np.ndarray]:
-        rc = obj + mu_s[slot_row]
-        total = offset - float(mu_s.sum())
-        found: list[list[int]] = []
-        gains = np.zeros(n_people)
-        has_neg = np.zeros(n_people, dtype=bool)
-        has_neg[person[rc < -EPS]] = True
-        for p in np.nonzero(has_neg)[0].tolist():
-            ub, val, cols = pricer.best(p, rc)
-            total -= ub
-            gains[p] = val
-            found.append(cols)
-        return total, [f for f in found if f], gains
+        ub, gains, found = pricer.price(obj + mu_s[slot_row])
+        return offset - float(mu_s.sum()) - float(ub.sum()), found, gains
 
     cached = pricer.first_pass
     if cached is not None and np.array_equal(cached[0], mu_slot):
@@ -260,21 +207,29 @@ def column_generation(
     best_x = incumbent.copy()
     best_val = offset + float(obj[best_x].sum())
 
-    def master_mip(time_limit: float) -> None:
-        """The best combination of the generated schedules (a heuristic)."""
+    def master_mip(time_limit: float, lp: highs.Result) -> None:
+        """The best combination of the generated schedules (a heuristic).
+
+        Only over the master LP's optimal face (schedules it uses or whose
+        reduced cost is zero): the master is very degenerate, so that face
+        is rich, yet it is a tenth of all schedules and solves in a fraction
+        of a second where the whole master MIP would not finish its root."""
         nonlocal best_x, best_val
         if time_limit < 0.02:
             return
-        cost, mat = matrix_of(columns)
-        start = np.zeros(len(columns))
         inc = np.nonzero(best_x)[0]
         keys: dict[int, list[int]] = {}
         for j in inc.tolist():
             keys.setdefault(int(person[j]), []).append(j)
         inc_keys = {tuple(sorted(v)) for v in keys.values()}
-        for k, c in enumerate(columns):
-            if tuple(c) in inc_keys:
-                start[k] = 1.0
+        in_inc = np.array([tuple(c) in inc_keys for c in columns], dtype=bool)
+        keep = in_inc.copy()
+        n_lp = len(lp.x) if lp.x is not None else 0
+        if lp.reduced_costs is not None and lp.x is not None:
+            keep[:n_lp] |= (lp.x > 1e-6) | (lp.reduced_costs <= RC_FACE)
+        keep[n_lp:] = True
+        picked = np.nonzero(keep)[0]
+        cost, mat = matrix_of([columns[k] for k in picked.tolist()])
         res = highs.solve(
             cost,
             mat.tocsr(),
@@ -283,11 +238,11 @@ def column_generation(
             integer=True,
             time_limit=time_limit,
             rel_gap=rel_gap,
-            start=start,
+            start=in_inc[picked].astype(np.float64),
         )
         if res.x is not None and res.objective < best_val:
             x = np.zeros(n_cols, dtype=bool)
-            for k in np.nonzero(res.x > 0.5)[0].tolist():
+            for k in picked[res.x > 0.5].tolist():
                 x[columns[k]] = True
             val = offset + float(obj[x].sum())
             if val < best_val:
@@ -301,6 +256,7 @@ def column_generation(
     best_mu = mu_slot
     added = False
     mip_tries = 0
+    lp = highs.Result(None, math.inf, -math.inf, False)
     for _ in range(max_rounds):
         if bound >= target() or time.perf_counter() > deadline:
             break
@@ -310,7 +266,7 @@ def column_generation(
         # the restricted master is close to the bound: its schedules are
         # likely to contain a solution good enough to be proven
         if mip_tries < 2 and added and bound >= lp.objective - 0.8 * gap * abs(lp.objective):
-            master_mip(mip_time)
+            master_mip(mip_time, lp)
             mip_tries += 1
             added = False
             if bound >= target():
@@ -331,6 +287,9 @@ def column_generation(
         c2, m2 = matrix_of(fresh)
         model.add_cols(c2, m2)
         added = True
-    if (added or mip_tries == 0) and bound < target():
-        master_mip(mip_time)
+    if (added or mip_tries == 0) and bound < target() and mip_time >= 0.02:
+        if added or lp.x is None:
+            lp = model.solve(max(deadline - time.perf_counter(), mip_time))
+        if lp.x is not None:
+            master_mip(mip_time, lp)
     return ColGenResult(bound=bound, x=best_x, mu=best_mu[slot_row])

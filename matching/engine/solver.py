@@ -6,14 +6,15 @@ Pipeline (all array-based; see formulation.py for the rows):
    repeated: removes ~85-95 % of the arcs of realistic instances, exactly;
 3. split into independent components (columns linked only through shared rows);
 4. per component: LP relaxation (HiGHS, warm-started) strengthened by rounds of
-   extended cover cuts on the hour windows -> proven bound; LP-guided rounding
-   and a MIP restricted to the LP's support -> a near-optimal assignment;
-   on blocks up to COLGEN_MAX_COLUMNS, per-person schedule pricing at the LP's
-   slot duals (a Lagrangian bound, typically ~1 % above the compact LP) and,
-   if still open, column generation over schedules with a MIP over them
-   (colgen.py);
-5. only if the gap is still above target: the full MIP seeded with that
-   assignment, whose root cuts usually prove it within tolerance.
+   extended cover cuts on the hour windows -> a first bound and LP-guided
+   rounding; then per-person schedule pricing at the LP's slot duals (a
+   Lagrangian bound, ~0.5 % above the compact LP; the search is compiled, see
+   pricing.py) and, while the gap is open, column generation over schedules
+   with a MIP over the master's optimal face (colgen.py), which both raises
+   the bound and finds near-optimal assignments;
+5. only if the gap is still above target: a MIP restricted to the LP's support,
+   then the full MIP seeded with the best assignment, whose root cuts usually
+   prove it within tolerance.
 The greedy answer is computed too and returned if it were ever better.
 """
 
@@ -41,11 +42,6 @@ BATCH_COLUMNS = 4_000
 BOUND_SAFETY_REL = 1e-7
 # rounds of cover-cut separation on the LP before any branching
 CUT_ROUNDS = 12
-# Schedule pricing (colgen.py) is pure Python: worth it up to blocks of this
-# many columns (the M instances); beyond, the compact MIP is the faster proof.
-COLGEN_MAX_COLUMNS = 30_000
-# ... and tried before the restricted MIP on blocks up to this many columns
-COLGEN_FIRST_COLUMNS = 5_000
 # reduced-cost slack of the columns RENS may add to the LP's fractional part
 RENS_RC_SLACK = (0.0, 20.0)
 
@@ -252,9 +248,10 @@ def _solve_block(
 ) -> tuple[np.ndarray, float, bool]:
     """(0/1 columns, proven bound incl. offset, reached the gap target).
 
-    LP first (bound), then a MIP restricted to the columns the LP likes (a good
-    solution fast), then, only if the gap is still open, the full MIP seeded
-    with that solution so that its root cuts only have to prove it.
+    LP first (bound), the schedule bound and column generation (a stronger
+    bound and a good solution fast), then, only if the gap is still open, a MIP
+    restricted to the columns the LP likes and the full MIP seeded with the
+    best solution so that its root cuts only have to prove it.
     """
     t_begin = time.perf_counter()
     t_end = t_begin + time_limit
@@ -309,13 +306,7 @@ def _solve_block(
 
     pricer = None
     mu0 = None
-    if (
-        slot_rows is not None
-        and lp.row_duals is not None
-        and cp is not None
-        and arcs is not None
-        and len(obj) <= COLGEN_MAX_COLUMNS
-    ):
+    if slot_rows is not None and lp.row_duals is not None and cp is not None and arcs is not None:
         # one pass of per-person schedule pricing at the LP's slot duals: a
         # Lagrangian bound far stronger than the compact rows
         mu0 = np.zeros(len(obj))
@@ -367,31 +358,24 @@ def _solve_block(
             gap=rel_gap,
             # the rounds stop by themselves once the bound has converged
             deadline=now + max(0.4 * (t_end - now), 0.05),
-            mip_time=max(min(0.1 * (t_end - now), 1.0 + 1.0 * (now - t_begin)), 0.05),
             rel_gap=rel_gap / 4,
             pricer=pricer,
             lp_x=lp.x,
+            mip_time=max(min(0.1 * (t_end - now), 1.0 + 1.0 * (now - t_begin)), 0.05),
         )
         bound = max(bound, cg.bound)
         if cg.x is not None:
             consider(cg.x)
 
-    # small blocks: column generation is cheap and the best heuristic; large
-    # ones: the restricted MIP below is cheaper, column generation comes after
-    colgen_first = len(obj) <= COLGEN_FIRST_COLUMNS
-    if colgen_first:
-        run_colgen()
-        if closed():
-            return best, bound, True
+    run_colgen()
+    if closed():
+        return best, bound, True
 
     if lp.reduced_costs is not None:
         sel = (lp.x > 1e-6) | (lp.reduced_costs <= 1e-9)
         # the restricted MIP is a heuristic: worth a few LP-times, not the budget
         now = time.perf_counter()
         sub_limit = max(min(0.3 * (t_end - now), 1.0 + 4.0 * (now - t_begin)), 0.05)
-        if pricer is not None:
-            # column generation is the stronger (if slower) heuristic
-            sub_limit = min(sub_limit, max(0.5 + 1.0 * (now - t_begin), 0.05))
         if sel.sum() < len(obj):
             sub = highs.solve(
                 obj[sel],
@@ -409,11 +393,6 @@ def _solve_block(
                 consider(x)
             if closed():
                 return best, bound, True
-
-    if not colgen_first:
-        run_colgen()
-        if closed():
-            return best, bound, True
 
     mip = highs.solve(
         obj,

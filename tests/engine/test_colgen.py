@@ -60,12 +60,15 @@ def test_pricing_is_exact(seed: int) -> None:
     rng = np.random.default_rng(seed)
     rc = obj + rng.uniform(0, 2500, len(arcs))
     checked = 0
-    for p, person in enumerate(pricer.people):
-        cols = person.cols.tolist()
+    ub_all, val_all, _ = pricer.price(rc)
+    for p in range(pricer.n_people):
+        cols = np.nonzero(pricer.person_of_col == p)[0].tolist()
         if len(cols) > 12:
             continue
         ub, val, found = pricer.best(p, rc)
         assert ub == pytest.approx(val)
+        # pricing everyone at once gives each person the same answer
+        assert (ub_all[p], val_all[p]) == pytest.approx((ub, val))
         if found:
             chosen = np.zeros(len(arcs), dtype=bool)
             chosen[found] = True
@@ -84,3 +87,20 @@ def test_pricing_is_exact(seed: int) -> None:
         assert val == pytest.approx(best)
         checked += 1
     assert checked > 0
+
+
+def test_pricing_cut_short_still_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a tiny node budget the search stops early; the gain it reports as
+    an upper bound must still be at least the true best gain."""
+    from matching.engine import colgen
+
+    inst = generate(30, 20, 3)
+    cp, arcs, obj, _ = _setup(inst)
+    rc = obj + np.random.default_rng(3).uniform(0, 1500, len(arcs))
+    exact_ub, exact_val, _ = Pricer(cp, arcs).price(rc)
+    monkeypatch.setattr(colgen, "NODE_LIMIT", 1)
+    short_ub, short_val, _ = Pricer(cp, arcs).price(rc)
+    assert np.all(short_ub >= exact_val - 1e-9)
+    assert np.all(short_val <= exact_val + 1e-9)
+    assert np.any(short_val < exact_val - 1e-9)  # the budget did cut some searches short
+    assert np.allclose(exact_ub, exact_val)
