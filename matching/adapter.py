@@ -128,6 +128,8 @@ class Loaded:
     arcs_by_shift: dict[int, list[ArcInfo]]  # sorted best first
     placed_on_need: set[tuple[int, int]] = field(default_factory=set)
     placed_count_on_need: dict[tuple[int, int], int] = field(default_factory=dict)
+    # (slot, worker) -> the rule that keeps the worker off the slot (explain.why_not)
+    why_not_cache: dict[tuple[str, int], str | None] = field(default_factory=dict)
 
     @property
     def n_candidates(self) -> int:

@@ -1,5 +1,7 @@
 """Why a proposal, why the alternatives lost, and why a slot stays unfilled, in words a
-coordinator understands. Texts are rendered in the site language when a run is saved."""
+coordinator understands. The functions render in the active language; a run's save calls
+them once per interface language (core.i18n), and the engine's rule checks behind them are
+cached on the loaded run, so the second language costs only the wording."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.i18n import in_each_language
 from matching.adapter import Arc, ArcInfo, Loaded, candidate_id
 from matching.engine import Instance, why_infeasible
 
@@ -26,6 +29,9 @@ def why_not(loaded: Loaded, slot: str, worker_id: int, by_cand: dict[str, list[s
 
     Asked on a small instance (this person, this slot, their other slots) so that explaining
     thousands of slots stays cheap."""
+    key = (slot, worker_id)
+    if key in loaded.why_not_cache:
+        return loaded.why_not_cache[key]
     inst = loaded.instance
     cand = candidate_id(worker_id)
     others = [s for s in by_cand.get(cand, ()) if s != slot]
@@ -36,7 +42,9 @@ def why_not(loaded: Loaded, slot: str, worker_id: int, by_cand: dict[str, list[s
         candidates=(loaded.candidate_by_id[cand],),
         arcs=tuple(Arc(slot=s, candidate=cand, cost=0.0) for s in [slot, *others]),
     )
-    return why_infeasible(mini, slot, cand, dict.fromkeys(others, cand))
+    reason = why_infeasible(mini, slot, cand, dict.fromkeys(others, cand))
+    loaded.why_not_cache[key] = reason
+    return reason
 
 
 def rule_text(reason: str, loaded: Loaded) -> str:
@@ -126,7 +134,7 @@ def proposal_explanation(
 def alternatives(
     loaded: Loaded, slot: str, chosen: int, by_cand: dict[str, list[str]]
 ) -> list[dict]:
-    """The next best candidates for the slot, each with a one-line reason."""
+    """The next best candidates for the slot, each with a one-line reason per language."""
     shift_id, _index = loaded.slot_shift[slot]
     out: list[dict] = []
     for arc in loaded.arcs_by_shift[shift_id]:
@@ -137,14 +145,18 @@ def alternatives(
         if any(loaded.slot_shift[s][0] == shift_id for s in by_cand.get(cand, ())):
             continue
         reason = why_not(loaded, slot, arc.worker_id, by_cand)
-        status = _("free") if reason is None else rule_text(reason, loaded)
+
+        def text(arc: ArcInfo = arc, reason: str | None = reason) -> str:
+            status = _("free") if reason is None else rule_text(reason, loaded)
+            return f"{source_text(loaded, arc.worker_id, arc)} · {status}"
+
         out.append(
             {
                 "worker": arc.worker_id,
                 "name": loaded.workers[arc.worker_id].name,
                 "cost": arc.cost,
                 "feasible": reason is None,
-                "reason": f"{source_text(loaded, arc.worker_id, arc)} · {status}",
+                "reason": in_each_language(text),
             }
         )
         if len(out) >= ALTERNATIVES:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import pick
+
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
@@ -16,6 +18,6 @@ class PickAlternativeForm(forms.Form):
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].choices = [
-            (a["worker"], f"{a.get('name', '')} – {a.get('reason', '')}")
+            (a["worker"], f"{a.get('name', '')} – {pick(a.get('reason'))}")
             for a in proposal.alternatives or []
         ]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import pick
+
 
 class MatchingRun(models.Model):
     """One run of the matching engine: what triggered it, what it saw, what it found."""
@@ -76,7 +78,8 @@ class Proposal(models.Model):
         verbose_name=_("worker"),
     )
     cost = models.FloatField(_("cost"), default=0)
-    explanation = models.TextField(_("explanation"), blank=True)
+    # {language code: text}, see core.i18n; `explanation` gives the reader's language
+    explanations = models.JSONField(_("explanation"), default=dict, blank=True)
     alternatives = models.JSONField(_("alternatives"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
@@ -108,6 +111,10 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} → {self.shift_id}/{self.slot_index}"
+
+    @property
+    def explanation(self) -> str:
+        return pick(self.explanations)
 
 
 class ProposalRejection(models.Model):
@@ -162,7 +169,8 @@ class UnfilledSlot(models.Model):
         verbose_name=_("shift"),
     )
     slot_index = models.PositiveSmallIntegerField(_("position"), default=0)
-    reason = models.TextField(_("reason"), blank=True)
+    # {language code: text}, see core.i18n; `reason` gives the reader's language
+    reasons = models.JSONField(_("reason"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("unfilled slot")
@@ -171,3 +179,7 @@ class UnfilledSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shift_id}/{self.slot_index}"
+
+    @property
+    def reason(self) -> str:
+        return pick(self.reasons)

@@ -9,10 +9,11 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.i18n import in_each_language, pick
 from matching import explain
 from matching.adapter import (
     Arc,
@@ -90,33 +91,35 @@ def proposals_save(*, run: MatchingRun, loaded: Loaded, assignments: dict[str, s
     }
     proposals: list[Proposal] = []
     unfilled: list[UnfilledSlot] = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for slot in loaded.instance.slots:
-            shift_id, index = loaded.slot_shift[slot.id]
-            cand = assignments.get(slot.id)
-            if cand is None:
-                unfilled.append(
-                    UnfilledSlot(
-                        run=run,
-                        shift_id=shift_id,
-                        slot_index=index,
-                        reason=explain.unfilled_reason(loaded, slot.id, by_cand),
-                    )
-                )
-                continue
-            worker_id = worker_of(cand)
-            arc = arc_of[(shift_id, worker_id)]
-            proposals.append(
-                Proposal(
+    # rendered in every interface language, so each reader gets theirs (core.i18n)
+    for slot in loaded.instance.slots:
+        shift_id, index = loaded.slot_shift[slot.id]
+        cand = assignments.get(slot.id)
+        if cand is None:
+            unfilled.append(
+                UnfilledSlot(
                     run=run,
                     shift_id=shift_id,
                     slot_index=index,
-                    worker_id=worker_id,
-                    cost=arc.cost,
-                    explanation=explain.proposal_explanation(loaded, slot.id, arc, by_cand),
-                    alternatives=explain.alternatives(loaded, slot.id, worker_id, by_cand),
+                    reasons=in_each_language(explain.unfilled_reason, loaded, slot.id, by_cand),
                 )
             )
+            continue
+        worker_id = worker_of(cand)
+        arc = arc_of[(shift_id, worker_id)]
+        proposals.append(
+            Proposal(
+                run=run,
+                shift_id=shift_id,
+                slot_index=index,
+                worker_id=worker_id,
+                cost=arc.cost,
+                explanations=in_each_language(
+                    explain.proposal_explanation, loaded, slot.id, arc, by_cand
+                ),
+                alternatives=explain.alternatives(loaded, slot.id, worker_id, by_cand),
+            )
+        )
     with transaction.atomic():
         Proposal.objects.filter(status=Proposal.Status.PROPOSED).delete()
         UnfilledSlot.objects.exclude(run=run).delete()
@@ -284,8 +287,12 @@ def proposal_pick_alternative(*, proposal: Proposal, worker: Worker, by: User) -
             slot_index=proposal.slot_index,
             worker=worker,
             cost=alternative.get("cost", 0),
-            explanation=_("Picked by the coordinator instead of %(name)s: %(reason)s")
-            % {"name": proposal.worker.full_name, "reason": alternative.get("reason", "")},
+            explanations=in_each_language(
+                lambda: (
+                    _("Picked by the coordinator instead of %(name)s: %(reason)s")
+                    % {"name": proposal.worker.full_name, "reason": pick(alternative.get("reason"))}
+                )
+            ),
         )
         # Locks in the same order as proposal_approve (worker, shift, proposal): no deadlock.
         placement = _approve_locked(proposal=picked, by=by)

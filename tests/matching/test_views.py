@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from matching.models import MatchingRun, Proposal
+from matching.models import MatchingRun, Proposal, UnfilledSlot
 from matching.services import matching_run_execute
 from staffing.models import Placement
 from tests.matching.factories import employee, need_with_shifts, proposal_in_home
@@ -27,6 +27,33 @@ def test_coordinator_starts_a_run_and_reads_explanations(
     page = response.content.decode()
     assert "dekker helsefagarbeider" in page  # Norwegian by default
     assert "ønsker flere vakter" in page
+
+
+def test_explanations_follow_the_readers_language(client, world, settings):
+    """A run is saved once, by whoever triggered it; each reader gets their own language."""
+    need_with_shifts(world, shifts=((3, 7),))
+    need_with_shifts(world, "lege", shifts=((3, 7),))  # nobody is a doctor: unfilled
+    employee(world, "sykepleier", percent=60, wants_more=True)
+    employee(world, "sykepleier", percent=60, wants_more=True)
+    matching_run_execute(trigger=MatchingRun.Trigger.MANUAL)
+    proposal = Proposal.objects.get()
+    assert set(proposal.explanations) == {"nb", "en"}
+    assert proposal.alternatives and set(proposal.alternatives[0]["reason"]) == {"nb", "en"}
+    assert set(UnfilledSlot.objects.get().reasons) == {"nb", "en"}
+    client.force_login(world.coordinator)
+
+    norwegian = client.get(reverse("matching:index")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("matching:index")).content.decode()
+
+    # qualification names are the municipality's data; the wording around them is translated
+    assert "Sykepleier, covers helsefagarbeider · internal, part-time 60 % wants more" in english
+    assert "dekker helsefagarbeider" not in english
+    assert "dekker helsefagarbeider" in norwegian and "covers helsefagarbeider" not in norwegian
+    # the alternatives and the unfilled slots too
+    assert "internal, part-time 60 % wants more hours · free" in english
+    assert "no active worker is lege or covers it" in english
+    assert "ingen aktive er lege eller har en kompetanse som dekker det" in norwegian
 
 
 def test_approve_button_creates_the_placement(client, world):
@@ -105,3 +132,15 @@ def test_the_proposal_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("matching:index"))
     assert response.status_code == 200
+
+
+def test_a_text_saved_in_one_language_is_shown_to_every_reader(client, world, settings):
+    """Texts from before explanations were kept per language are shown as they are."""
+    proposal_in_home(world, explanations={"nb": "Sykepleier · ingen ekstra kostnad"})
+    client.force_login(world.coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    assert (
+        "Sykepleier · ingen ekstra kostnad"
+        in client.get(reverse("matching:index")).content.decode()
+    )
