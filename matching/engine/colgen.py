@@ -11,8 +11,8 @@ mu >= 0 gives the Lagrangian bound
 which is a valid lower bound for ANY mu >= 0, as long as each person's inner
 minimum is solved exactly or under-estimated (never over-estimated). The inner
 problem (pricing) is a small max-weight search over that person's arcs with a
-negative reduced cost; schedules are downward closed, so arcs with a
-non-negative reduced cost never help. The multipliers come from the compact
+negative reduced cost (compiled, pricing.py); schedules are downward closed, so
+arcs with a non-negative reduced cost never help. The multipliers come from the compact
 LP's slot-row duals first and then from a restricted master LP over the
 schedules found so far (column generation). A MIP over the generated schedules
 is an excellent heuristic: every column is a feasible schedule by construction.
