@@ -83,6 +83,8 @@ class ShiftInfo:
     n_with_skills: int = 0
     n_available: int = 0
     n_rejected: int = 0
+    # eligible candidates left out by MAX_CANDIDATES_PER_SLOT (see instance_build's `widen`)
+    n_left_out: int = 0
 
     @property
     def hours(self) -> float:
@@ -170,6 +172,20 @@ def _closure(direct: dict[int, set[int]], ids: list[int]) -> dict[int, frozenset
     return out
 
 
+def shifts_to_widen(loaded: Loaded, assignments: dict[str, str]) -> frozenset[int]:
+    """Shifts with a slot left unfilled while eligible candidates were left off their list.
+
+    The short list keeps runs fast and almost never matters; but when many shifts at the
+    same time want the same qualification, their short lists are the same cheapest people,
+    and a slot can stay empty while someone further down is free. Those shifts are offered
+    everyone and the run solves again."""
+    return frozenset(
+        shift_id
+        for slot_id_, (shift_id, _index) in loaded.slot_shift.items()
+        if slot_id_ not in assignments and loaded.shifts[shift_id].n_left_out > 0
+    )
+
+
 def _spread(key: int, worker_ids: np.ndarray) -> np.ndarray:
     """A fixed pseudo-random order of workers per key (a need), the same on every run."""
     x = (worker_ids.astype(np.uint64) * np.uint64(2654435761)) ^ np.uint64(key * 40503)
@@ -192,10 +208,15 @@ def _unfilled_cost(need: NeedInfo, w: dict[str, float]) -> float:
     return cost
 
 
-def instance_build(*, now: dt.datetime | None = None) -> Loaded:
+def instance_build(
+    *, now: dt.datetime | None = None, widen: frozenset[int] = frozenset()
+) -> Loaded:
     """Slots = active shifts of submitted needs in the future × headcount minus approved
     placements; candidates = active workers who pass every hard rule that does not depend
-    on the other assignments (the engine keeps the rest)."""
+    on the other assignments (the engine keeps the rest).
+
+    Each shift offers the engine its MAX_CANDIDATES_PER_SLOT cheapest candidates (plus its
+    headcount); shifts in `widen` offer every eligible candidate (see shifts_to_widen)."""
     from matching.models import ProposalRejection
     from needs.models import Need, Shift
     from staffing.models import (
@@ -519,7 +540,9 @@ def instance_build(*, now: dt.datetime | None = None) -> Loaded:
         cost = np.round(cost, 2)
         wids = worker_ids[idx]
         order = np.lexsort((wids, _spread(need.id, wids), cost))
-        order = order[: cap + len(shift.open_indexes)]
+        if shift.id not in widen:
+            shift.n_left_out = max(len(order) - cap - len(shift.open_indexes), 0)
+            order = order[: cap + len(shift.open_indexes)]
         infos = [
             ArcInfo(
                 worker_id=int(wids[o]),

@@ -24,6 +24,7 @@ from matching.adapter import (
     Slot,
     instance_build,
     params,
+    shifts_to_widen,
     worker_of,
 )
 from matching.engine import solve, why_infeasible
@@ -40,6 +41,10 @@ def _require_coordinator(by: User) -> None:
 
 
 # --- runs ------------------------------------------------------------------------------------
+
+
+# how often a run may offer more candidates to shifts it could not fill (shifts_to_widen)
+WIDEN_ROUNDS = 3
 
 
 def matching_run_execute(
@@ -60,6 +65,19 @@ def matching_run_execute(
             loaded.instance, time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
         )
         t2 = time.perf_counter()
+        widened: frozenset[int] = frozenset()
+        for _round in range(WIDEN_ROUNDS):
+            more = shifts_to_widen(loaded, solution.assignments)
+            if not more - widened:
+                break
+            widened |= more
+            t = time.perf_counter()
+            loaded = instance_build(now=now, widen=widened)
+            t1 += time.perf_counter() - t
+            solution = solve(
+                loaded.instance, time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
+            )
+            t2 = time.perf_counter()
         run.slots = len(loaded.instance.slots)
         run.candidates = loaded.n_candidates
         run.arcs = len(loaded.instance.arcs)

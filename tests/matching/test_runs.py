@@ -2,9 +2,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import formats, timezone, translation
 
-from matching import adapter
+from matching import adapter, services
 from matching.models import MatchingRun, Proposal, ProposalRejection, UnfilledSlot
 from matching.services import matching_run_execute, proposal_approve
 from needs.models import Priority
@@ -256,3 +257,23 @@ def test_an_unfilled_slot_says_who_is_missing_and_when_in_norwegian(world):
     reason = UnfilledSlot.objects.get(shift__need=need).reason
     weekday = formats.date_format(at(3, 22), "l").lower()
     assert reason == f"ingen helsefagarbeider med legemiddelhåndtering er ledig {weekday} natt"
+
+
+def test_a_slot_left_empty_by_the_short_list_is_offered_everyone(world, monkeypatch):
+    """Shifts at the same time share the same cheapest people: with a short list of two, the
+    third shift would stay empty while a dearer nurse from another district is free."""
+    monkeypatch.setitem(django_settings.DUGNAD["MATCHING_WEIGHTS"], "MAX_CANDIDATES_PER_SLOT", 1)
+    for _ in range(3):
+        need_with_shifts(world, shifts=((3, 7),))
+    near = [employee(world), employee(world)]
+    far = employee(world, district=world.south)
+
+    monkeypatch.setattr(services, "WIDEN_ROUNDS", 0)
+    assert matching_run_execute(trigger="manual").filled == 2  # the short list alone
+    assert UnfilledSlot.objects.count() == 1
+
+    monkeypatch.setattr(services, "WIDEN_ROUNDS", 3)
+    run = matching_run_execute(trigger="manual")
+
+    assert run.filled == 3 and not UnfilledSlot.objects.filter(run=run).exists()
+    assert {p.worker for p in Proposal.objects.filter(run=run)} == {*near, far}
