@@ -177,8 +177,8 @@ def shifts_to_widen(loaded: Loaded, assignments: dict[str, str]) -> frozenset[in
 
     The short list keeps runs fast and almost never matters; but when many shifts at the
     same time want the same qualification, their short lists are the same cheapest people,
-    and a slot can stay empty while someone further down is free. Those shifts are offered
-    everyone and the run solves again."""
+    and a slot can stay empty while someone further down is free. The run offers those
+    shifts a longer list and solves again."""
     return frozenset(
         shift_id
         for slot_id_, (shift_id, _index) in loaded.slot_shift.items()
@@ -209,14 +209,14 @@ def _unfilled_cost(need: NeedInfo, w: dict[str, float]) -> float:
 
 
 def instance_build(
-    *, now: dt.datetime | None = None, widen: frozenset[int] = frozenset()
+    *, now: dt.datetime | None = None, widen: dict[int, int] | None = None
 ) -> Loaded:
     """Slots = active shifts of submitted needs in the future × headcount minus approved
     placements; candidates = active workers who pass every hard rule that does not depend
     on the other assignments (the engine keeps the rest).
 
     Each shift offers the engine its MAX_CANDIDATES_PER_SLOT cheapest candidates (plus its
-    headcount); shifts in `widen` offer every eligible candidate (see shifts_to_widen)."""
+    headcount), times `widen[shift id]` for the shifts a run widens (see shifts_to_widen)."""
     from matching.models import ProposalRejection
     from needs.models import Need, Shift
     from staffing.models import (
@@ -540,9 +540,9 @@ def instance_build(
         cost = np.round(cost, 2)
         wids = worker_ids[idx]
         order = np.lexsort((wids, _spread(need.id, wids), cost))
-        if shift.id not in widen:
-            shift.n_left_out = max(len(order) - cap - len(shift.open_indexes), 0)
-            order = order[: cap + len(shift.open_indexes)]
+        limit = cap * (widen or {}).get(shift.id, 1) + len(shift.open_indexes)
+        shift.n_left_out = max(len(order) - limit, 0)
+        order = order[:limit]
         infos = [
             ArcInfo(
                 worker_id=int(wids[o]),

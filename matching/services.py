@@ -43,7 +43,10 @@ def _require_coordinator(by: User) -> None:
 # --- runs ------------------------------------------------------------------------------------
 
 
-# how often a run may offer more candidates to shifts it could not fill (shifts_to_widen)
+# A shift a run could not fill while its short list left people out gets a list this many
+# times longer, up to this many times per run (60 -> 240 -> 960 -> 3,840 candidates): a
+# shortage with thousands of busy candidates per shift must not turn into one huge instance.
+WIDEN_FACTOR = 4
 WIDEN_ROUNDS = 3
 
 
@@ -65,14 +68,15 @@ def matching_run_execute(
             loaded.instance, time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
         )
         t2 = time.perf_counter()
-        widened: frozenset[int] = frozenset()
+        widen: dict[int, int] = {}
         for _round in range(WIDEN_ROUNDS):
             more = shifts_to_widen(loaded, solution.assignments)
-            if not more - widened:
+            if not more:
                 break
-            widened |= more
+            for shift_id in more:
+                widen[shift_id] = widen.get(shift_id, 1) * WIDEN_FACTOR
             t = time.perf_counter()
-            loaded = instance_build(now=now, widen=widened)
+            loaded = instance_build(now=now, widen=widen)
             t1 += time.perf_counter() - t
             solution = solve(
                 loaded.instance, time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
