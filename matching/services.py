@@ -69,18 +69,28 @@ def matching_run_execute(
         )
         t2 = time.perf_counter()
         widen: dict[int, int] = {}
+        budget = settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
         for _round in range(WIDEN_ROUNDS):
             more = shifts_to_widen(loaded, solution.assignments)
-            if not more:
+            # the rounds share the run's time limit: no round with less than a quarter left
+            remaining = budget - (time.perf_counter() - t0)
+            if not more or remaining < 0.25 * budget:
                 break
             for shift_id in more:
                 widen[shift_id] = widen.get(shift_id, 1) * WIDEN_FACTOR
             t = time.perf_counter()
-            loaded = instance_build(now=now, widen=widen)
+            wider = instance_build(now=now, widen=widen)
             t1 += time.perf_counter() - t
-            solution = solve(
-                loaded.instance, time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
+            again = solve(
+                wider.instance, time_limit_s=max(budget - (time.perf_counter() - t0), 1.0)
             )
+            # The wider instance holds every arc of the narrower one at the same cost, so the
+            # earlier answer is feasible in it: keep whichever is better (a solve cut short by
+            # the time limit could, in principle, come back worse).
+            if again.objective > solution.objective + 1e-6:
+                t2 = time.perf_counter()
+                break
+            loaded, solution = wider, again
             t2 = time.perf_counter()
         run.slots = len(loaded.instance.slots)
         run.candidates = loaded.n_candidates

@@ -356,8 +356,10 @@ def _solve_block(
             mu0,
             best,
             gap=rel_gap,
-            # the rounds stop by themselves once the bound has converged
-            deadline=now + max(0.4 * (t_end - now), 0.05),
+            # the rounds stop by themselves once the bound has converged; on a block
+            # whose master LP turns slow, a few times the effort so far is enough before
+            # the MIPs below take over
+            deadline=now + max(min(0.4 * (t_end - now), 2.0 + 3.0 * (now - t_begin)), 0.05),
             rel_gap=rel_gap / 4,
             pricer=pricer,
             lp_x=lp.x,
