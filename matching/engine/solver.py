@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -304,28 +305,24 @@ def _solve_block(
     if closed():
         return best, bound, True
 
-    pricer = None
-    mu0 = None
+    schedules = None
     if slot_rows is not None and lp.row_duals is not None and cp is not None and arcs is not None:
         # one pass of per-person schedule pricing at the LP's slot duals: a
         # Lagrangian bound far stronger than the compact rows
         mu0 = np.zeros(len(obj))
         sub = matrix[slot_rows].tocoo()
         mu0[sub.col] = np.maximum(-lp.row_duals[slot_rows][sub.row], 0.0)
-        pricer = colgen.Pricer(cp, arcs)
-        lag = colgen.column_generation(
+        schedules = partial(
+            colgen.column_generation,
             cp,
             arcs,
             obj,
             offset,
             mu0,
-            best,
             gap=rel_gap,
-            deadline=t_end,
-            max_rounds=0,
-            pricer=pricer,
+            pricer=colgen.Pricer(cp, arcs),
         )
-        bound = max(bound, lag.bound)
+        bound = max(bound, schedules(best, deadline=t_end, max_rounds=0).bound)
         if closed():
             return best, bound, True
 
@@ -340,38 +337,25 @@ def _solve_block(
             if closed():
                 return best, bound, True
 
-    def run_colgen() -> None:
-        """Column generation over schedules: the bound converges to the
-        Dantzig-Wolfe bound, and a MIP over the schedules (feasible by
-        construction) finds near-optimal assignments."""
-        nonlocal bound
-        if pricer is None or mu0 is None or cp is None or arcs is None:
-            return
+    if schedules is not None:
+        # Column generation over schedules: the bound converges to the Dantzig-Wolfe
+        # bound, and a MIP over the schedules (feasible by construction) finds
+        # near-optimal assignments. The rounds stop by themselves once the bound has
+        # converged; on a block whose master LP turns slow, a few times the effort so far
+        # is enough before the MIPs below take over.
         now = time.perf_counter()
-        cg = colgen.column_generation(
-            cp,
-            arcs,
-            obj,
-            offset,
-            mu0,
+        cg = schedules(
             best,
-            gap=rel_gap,
-            # the rounds stop by themselves once the bound has converged; on a block
-            # whose master LP turns slow, a few times the effort so far is enough before
-            # the MIPs below take over
             deadline=now + max(min(0.4 * (t_end - now), 2.0 + 3.0 * (now - t_begin)), 0.05),
             rel_gap=rel_gap / 4,
-            pricer=pricer,
             lp_x=lp.x,
             mip_time=max(min(0.1 * (t_end - now), 1.0 + 1.0 * (now - t_begin)), 0.05),
         )
         bound = max(bound, cg.bound)
         if cg.x is not None:
             consider(cg.x)
-
-    run_colgen()
-    if closed():
-        return best, bound, True
+        if closed():
+            return best, bound, True
 
     if lp.reduced_costs is not None:
         sel = (lp.x > 1e-6) | (lp.reduced_costs <= 1e-9)
