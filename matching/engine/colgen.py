@@ -29,7 +29,6 @@ import scipy.sparse as sp
 
 from . import highs
 from .compiled import Compiled
-from .pricing import price_people
 
 # search nodes per person and pricing call before falling back to a relaxation
 NODE_LIMIT = 200_000
@@ -76,6 +75,10 @@ class Pricer:
         """For every person: (gain upper bound, gain found, columns found),
         gain = -reduced cost. The bound equals the gain found unless the search
         hit its node limit."""
+        # imported here, not at module level: numba takes ~0.3 s to import, and every web
+        # process imports the engine through the matching views without ever pricing
+        from .pricing import price_people
+
         ub = np.zeros(self.n_people)
         val = np.zeros(self.n_people)
         take = np.zeros(len(self.order), dtype=np.bool_)
