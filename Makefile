@@ -19,7 +19,9 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
+	@mkdir -p var/mail
 	@echo "Dugnad is served on http://127.0.0.1:8000 (Ctrl+C stops it)"
+	@echo "Its e-mail is not sent: each message is written to var/mail/ as an .eml file"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 demo: install

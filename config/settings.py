@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "accounts",
+    "outbox",
     "staffing",
     "needs",
     "volunteers",
@@ -165,6 +166,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.volunteers_retention",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Messages a down broker kept in the outbox, and retries whose countdown was lost.
+    "outbox-redispatch": {
+        "task": "outbox.tasks.outbox_redispatch",
+        "schedule": 60,
+    },
+    "outbox-purge": {
+        "task": "outbox.tasks.outbox_purge",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "onboarding-overdue-reminders": {
         "task": "staffing.tasks.onboarding_notify_overdue",
         "schedule": crontab(hour=7, minute=0),
@@ -217,7 +227,13 @@ STORAGES = {
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Messages leave through the outbox (outbox/services.py). By default each e-mail is written as a
+# file under var/mail/ and the log says only that one was written; set EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend (and EMAIL_HOST...) to send for real.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "outbox.mail.FileEmailBackend")
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
+# A hung mail server must not hold a worker (or a claimed message) for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -267,6 +283,18 @@ DUGNAD = {
     "MATCHING_TIME_LIMIT_SECONDS": env_float("DUGNAD_MATCHING_TIME_LIMIT_SECONDS", 60),
     "EMERGENCY_CLINIC_EMAIL": env_str("DUGNAD_EMERGENCY_CLINIC_EMAIL", "legevakt@kommune.example"),
     "PAGE_SIZE": env_int("DUGNAD_PAGE_SIZE", 25),
+    # Outgoing messages: a failed send is retried after 1, 2, 4 ... minutes (at most an hour
+    # apart), OUTBOX_MAX_ATTEMPTS times in all (about 4 hours with the defaults), then marked
+    # failed. Sent and failed messages are deleted after OUTBOX_KEEP_DAYS.
+    "OUTBOX_BACKENDS": {
+        "email": "outbox.backends.EmailBackend",
+        "sms": env_str("DUGNAD_SMS_BACKEND"),
+    },
+    "OUTBOX_MAX_ATTEMPTS": env_int("DUGNAD_OUTBOX_MAX_ATTEMPTS", 10),
+    "OUTBOX_RETRY_SECONDS": env_int("DUGNAD_OUTBOX_RETRY_SECONDS", 60),
+    "OUTBOX_RETRY_MAX_SECONDS": env_int("DUGNAD_OUTBOX_RETRY_MAX_SECONDS", 3600),
+    "OUTBOX_SENDING_TIMEOUT_MINUTES": env_int("DUGNAD_OUTBOX_SENDING_TIMEOUT_MINUTES", 10),
+    "OUTBOX_KEEP_DAYS": env_int("DUGNAD_OUTBOX_KEEP_DAYS", 30),
     # Matching objective (points; shown read-only on /matching/). Leaving a slot unfilled costs
     # more than any person could, so filling comes first, critical services and urgent needs
     # first; then § 14-3 (part-timers who want more hours before agency temps and new temporary

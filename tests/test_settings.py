@@ -86,7 +86,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
     ]
 
 
-def test_embedded_default_is_sqlite_eager_celery_and_console_email():
+def test_embedded_default_is_sqlite_eager_celery_and_email_to_files():
     code = (
         "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
@@ -96,5 +96,21 @@ def test_embedded_default_is_sqlite_eager_celery_and_console_email():
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         "True",
-        "django.core.mail.backends.console.EmailBackend",
+        "outbox.mail.FileEmailBackend",
     ]
+
+
+def test_demo_email_goes_to_a_file_under_var_and_not_into_the_log(tmp_path):
+    code = (
+        "from django.core.mail import send_mail;"
+        "send_mail('Hei Frida', 'https://x.example/volunteer/me/s3cret-token/', None,"
+        " ['frida@example.test'])"
+    )
+    result = _manage("shell", "-v", "0", "-c", code, DUGNAD_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    assert "s3cret-token" in files[0].read_text()
+    output = result.stdout + result.stderr
+    assert "e-mail written to" in output and str(tmp_path / "mail") in output
+    assert "frida" not in output and "s3cret" not in output and "Hei" not in output

@@ -1,0 +1,62 @@
+"""One row per outgoing message (e-mail now; SMS with the offers). The row is written in the
+same transaction as the change that causes it, so a message exists exactly when the change does;
+its status makes "sent once" checkable."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Message(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    recipient = models.CharField(_("recipient"), max_length=254)
+    # What caused the message, as "<app>.<event>" (e.g. "placements.ready"); free text so a new
+    # kind needs no migration.
+    kind = models.CharField(_("kind"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    # [{"filename": ..., "content": ..., "mimetype": ...}], text content only (CSV and the like).
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    # The provider's id for the message, for delivery receipts (SMS).
+    external_id = models.CharField(_("provider's id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"],
+                name="outbox_pending_idx",
+                condition=Q(status__in=["queued", "sending"]),
+            ),
+            models.Index(fields=["recipient"], name="outbox_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

@@ -1,0 +1,245 @@
+"""Writes of the outbox: queue a message inside the caller's transaction, send one message
+exactly once, and pick up whatever a down broker or a dead worker left behind.
+
+A message leaves like this: `message_enqueue` writes the row and, when the caller's transaction
+commits, hands its pk to the Celery task `outbox.tasks.message_send`. The task claims the row
+with a conditional UPDATE (queued -> sending; a second delivery of the same pk finds nothing to
+claim), sends it with no transaction open and no row locked, and marks it sent. A failure puts
+it back in the queue with `not_before` = now + backoff and re-dispatches it with that countdown;
+after DUGNAD["OUTBOX_MAX_ATTEMPTS"] it is marked failed. If the broker is down the row simply
+stays queued: beat's `outbox_redispatch` (every minute) and `manage.py outbox_flush` send it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from outbox.backends import backend_for
+from outbox.models import Message
+
+logger = logging.getLogger(__name__)
+
+# Normal dispatch happens at commit; a due message still queued after this long was missed
+# (broker down, or a countdown lost) and is sent again by beat.
+REDISPATCH_AFTER = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str = "text/plain"
+
+
+def message_enqueue(
+    *,
+    recipient: str,
+    kind: str,
+    body: str,
+    subject: str = "",
+    channel: str = Message.Channel.EMAIL,
+    language: str = "",
+    html_body: str = "",
+    attachments: Sequence[Attachment] = (),
+    idempotency_key: str | None = None,
+    not_before: dt.datetime | None = None,
+) -> Message:
+    """Queue one message inside the caller's transaction; it is dispatched when that commits
+    (and never if it rolls back). A second call with the same idempotency key returns the first
+    message and queues nothing."""
+    key = idempotency_key or f"{kind}:{uuid.uuid4().hex}"
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                channel=channel,
+                recipient=recipient,
+                kind=kind,
+                subject=subject[:255],
+                body=body,
+                html_body=html_body,
+                attachments=[
+                    {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
+                    for a in attachments
+                ],
+                language=language,
+                idempotency_key=key,
+                not_before=not_before,
+            )
+    except IntegrityError:
+        existing = Message.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(partial(message_dispatch, message_id=message.pk))
+    return message
+
+
+def message_dispatch(*, message_id: int, countdown: float | None = None) -> bool:
+    """Hand a message to the broker. A broker that is down is logged, not raised: the row stays
+    queued for beat or the flush command."""
+    from outbox.tasks import message_send
+
+    if countdown and message_send.app.conf.task_always_eager:
+        # In-process tasks cannot wait; `outbox_flush` sends the retry when it is due.
+        return False
+    try:
+        message_send.apply_async((message_id,), countdown=countdown)
+    except Exception:
+        logger.warning("outbox: message %s not dispatched (broker unavailable)", message_id)
+        return False
+    return True
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    base = settings.DUGNAD["OUTBOX_RETRY_SECONDS"]
+    cap = settings.DUGNAD["OUTBOX_RETRY_MAX_SECONDS"]
+    return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def message_send(*, message_id: int, ignore_not_before: bool = False) -> str:
+    """Send one queued message if this call wins the claim. Returns "sent", "retry", "failed"
+    or "skipped" (someone else claimed it, it is already sent, or it is not due yet).
+
+    Call it outside any transaction: the claim must commit before the send starts."""
+    now = timezone.now()
+    due = Q() if ignore_not_before else Q(not_before__isnull=True) | Q(not_before__lte=now)
+    claimed = Message.objects.filter(due, pk=message_id, status=Message.Status.QUEUED).update(
+        status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return "skipped"
+    message = Message.objects.get(pk=message_id)
+    try:
+        external_id = backend_for(message.channel).send(message)
+    except Exception as exc:
+        return _message_failed(message, exc)
+    Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
+        status=Message.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        not_before=None,
+        external_id=(external_id or "")[:100],
+    )
+    return "sent"
+
+
+def _message_failed(message: Message, exc: Exception) -> str:
+    # The error text may name the address; it is kept in the row (admins only), and the log gets
+    # only the message's number and the kind of error.
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    permanent = isinstance(exc, ImproperlyConfigured)
+    if permanent or message.attempts >= settings.DUGNAD["OUTBOX_MAX_ATTEMPTS"]:
+        Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            status=Message.Status.FAILED, last_error=error
+        )
+        logger.error(
+            "outbox: message %s (%s) failed after %s attempts: %s",
+            message.pk,
+            message.kind,
+            message.attempts,
+            type(exc).__name__,
+        )
+        return "failed"
+    delay = retry_delay(message.attempts)
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=Message.Status.QUEUED, not_before=timezone.now() + delay, last_error=error
+    )
+    logger.warning(
+        "outbox: message %s (%s) not sent, attempt %s, retry in %ss: %s",
+        message.pk,
+        message.kind,
+        message.attempts,
+        int(delay.total_seconds()),
+        type(exc).__name__,
+    )
+    message_dispatch(message_id=message.pk, countdown=delay.total_seconds())
+    return "retry"
+
+
+def messages_release_stale() -> int:
+    """Put back in the queue the messages a worker claimed and never finished (it died while
+    sending). Such a message may have left before the worker died: this is the one case where a
+    message can go out twice, and it takes a crash mid-send."""
+    timeout = dt.timedelta(minutes=settings.DUGNAD["OUTBOX_SENDING_TIMEOUT_MINUTES"])
+    return Message.objects.filter(
+        status=Message.Status.SENDING, claimed_at__lt=timezone.now() - timeout
+    ).update(
+        status=Message.Status.QUEUED,
+        last_error="The worker stopped while sending; sent again.",
+    )
+
+
+def _due(*, now: dt.datetime, grace: dt.timedelta, ignore_not_before: bool = False):
+    queued = Message.objects.filter(status=Message.Status.QUEUED)
+    if ignore_not_before:
+        return queued
+    return queued.filter(
+        Q(not_before__isnull=True, created_at__lte=now - grace) | Q(not_before__lte=now - grace)
+    )
+
+
+def messages_redispatch(*, limit: int = 1000) -> int:
+    """Beat: hand the broker again every message that should have left a minute ago."""
+    messages_release_stale()
+    ids = list(
+        _due(now=timezone.now(), grace=REDISPATCH_AFTER)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    dispatched = 0
+    for message_id in ids:
+        if not message_dispatch(message_id=message_id):
+            break
+        dispatched += 1
+    return dispatched
+
+
+def messages_flush(*, ignore_not_before: bool = False, retry_failed: bool = False) -> Counter:
+    """Send every due queued message in this process, without the broker (the command
+    `outbox_flush`). With `retry_failed`, failed messages get a fresh set of attempts first."""
+    if retry_failed:
+        Message.objects.filter(status=Message.Status.FAILED).update(
+            status=Message.Status.QUEUED, attempts=0, not_before=None
+        )
+    messages_release_stale()
+    ids = list(
+        _due(now=timezone.now(), grace=dt.timedelta(0), ignore_not_before=ignore_not_before)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    outcomes: Counter = Counter()
+    for message_id in ids:
+        outcomes[message_send(message_id=message_id, ignore_not_before=ignore_not_before)] += 1
+    return outcomes
+
+
+def messages_purge(*, older_than_days: int | None = None) -> int:
+    """Delete sent and failed messages after the retention period: they hold addresses and
+    personal links, and once delivered they are only a record."""
+    days = settings.DUGNAD["OUTBOX_KEEP_DAYS"] if older_than_days is None else older_than_days
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _ = Message.objects.filter(
+        status__in=[Message.Status.SENT, Message.Status.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def messages_erase_for_recipient(*, recipient: str) -> int:
+    """Forget every message to an address or number (a person withdrew): the ones waiting are
+    not sent."""
+    if not recipient:
+        return 0
+    deleted, _ = Message.objects.filter(recipient__iexact=recipient).delete()
+    return deleted
