@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import units_visible_to
+from core.dates import SHIFT_DATES
+from core.forms import DateRangeField, LineField, TextField
 from needs.models import Need, Priority
 from needs.shifts import MAX_PATTERN_DAYS, OSLO, ShiftSpec, expand_pattern, local_span
 from staffing.models import Qualification, Skill
@@ -53,8 +55,8 @@ class NeedFieldsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    title = forms.CharField(label=_("Title"), max_length=150, required=False)
-    description = forms.CharField(
+    title = LineField(label=_("Title"), max_length=150, required=False)
+    description = TextField(
         label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -104,9 +106,10 @@ class NeedCreateForm(NeedFieldsForm):
         widget=TimeInput(),
         help_text=_("An end before the start means the shift ends the next day (night shift)."),
     )
-    first_day = forms.DateField(label=_("Date / from"), widget=DateInput())
-    last_day = forms.DateField(
+    first_day = DateRangeField(label=_("Date / from"), date_range=SHIFT_DATES, widget=DateInput())
+    last_day = DateRangeField(
         label=_("To (for a pattern)"),
+        date_range=SHIFT_DATES,
         widget=DateInput(),
         required=False,
     )
@@ -165,9 +168,18 @@ class NeedCreateForm(NeedFieldsForm):
                 )
             if not data.get("weekdays"):
                 self.add_error("weekdays", _("Choose at least one weekday."))
+        if not self.errors:
+            # A time the clocks skip is refused here, next to the times, not by the service.
+            try:
+                self._specs = self._shift_specs()
+            except forms.ValidationError as error:
+                self.add_error("start_time", error)
         return data
 
     def shift_specs(self) -> list[ShiftSpec]:
+        return self._specs
+
+    def _shift_specs(self) -> list[ShiftSpec]:
         data = self.cleaned_data
         if data["mode"] == self.SINGLE:
             start, end = local_span(data["first_day"], data["start_time"], data["end_time"])
@@ -200,7 +212,7 @@ class ShiftRowForm(forms.Form):
     """One row of the shift table, in local wall-clock time."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateRangeField(label=_("Date"), date_range=SHIFT_DATES, widget=DateInput())
     start_time = forms.TimeField(label=_("Start"), widget=TimeInput())
     end_time = forms.TimeField(label=_("End"), widget=TimeInput())
     headcount = forms.IntegerField(label=_("People"), min_value=1, max_value=99)
@@ -232,11 +244,15 @@ class ShiftRowForm(forms.Form):
             and data["start_time"] == data["end_time"]
         ):
             self.add_error("end_time", _("The end time must differ from the start time."))
+        elif not self.errors and data.get("date"):
+            try:
+                self._span = local_span(data["date"], data["start_time"], data["end_time"])
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return data
 
     def span(self) -> tuple[dt.datetime, dt.datetime]:
-        data = self.cleaned_data
-        return local_span(data["date"], data["start_time"], data["end_time"])
+        return self._span
 
 
 class BaseShiftFormSet(forms.BaseFormSet):
@@ -263,7 +279,7 @@ ShiftFormSet = forms.formset_factory(
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = LineField(
         label=_("Reason"),
         max_length=200,
         required=False,

@@ -179,6 +179,24 @@ def need_shifts_update(
         and (existing[row.pk].start, existing[row.pk].end) == (row.start, row.end)
     ]
     check = shifts_check(specs, past_allowed=unchanged)
+    # Shifts the table did not mention stay as they are (a tampered or stale form may leave
+    # rows out); a row may neither copy one of them nor name the same shift twice.
+    mentioned = [row.pk for row in rows if row.pk in existing]
+    untouched = {(s.start, s.end) for pk, s in existing.items() if pk not in mentioned}
+    seen_ids: set[int] = set()
+    for i, row in enumerate(keep):
+        if row.pk in existing:
+            if row.pk in seen_ids:
+                check.error(
+                    i,
+                    _("%(shift)s: this shift is in the table twice.")
+                    % {"shift": describe(specs[i])},
+                )
+            seen_ids.add(row.pk)
+        elif (row.start, row.end) in untouched:
+            check.error(
+                i, _("%(shift)s: the same shift is entered twice.") % {"shift": describe(specs[i])}
+            )
     for i, row in enumerate(keep):
         shift = existing.get(row.pk)
         if shift is None or not approved.get(shift.pk):
@@ -224,7 +242,11 @@ def need_shifts_update(
                 need=need, shifts=to_remove, reason=_("The shift was removed from the need.")
             )
     if submit and need.state == Need.State.DRAFT:
-        need_submit(need=need, by=by)
+        try:
+            need_submit(need=need, by=by)
+        except ShiftsInvalid as error:
+            # Its indexes count the need's shifts, not the rows of the table.
+            raise ValidationError(error.messages) from None
     elif need.state == Need.State.SUBMITTED:
         request_matching_run(trigger="need_changed", requested_by_id=by.pk)
     return check

@@ -11,8 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from core.dates import SHIFT_DATES
 
 OSLO = ZoneInfo("Europe/Oslo")
 UTC = dt.UTC
@@ -40,11 +43,39 @@ def local_span(
     """Aware UTC start and end of a shift given as wall-clock times on `day`.
 
     An end at or before the start means the shift runs past midnight into the next day.
+    A wall-clock time the clocks skip (02:30 on the night they go forward) is refused with a
+    ValidationError; one they pass twice (02:30 on the night they go back) is read as the
+    first of the two, in summer time, and `check_shifts` warns about it.
     """
-    end_day = day if end_time > start_time else day + dt.timedelta(days=1)
-    start = dt.datetime.combine(day, start_time, tzinfo=tz)
-    end = dt.datetime.combine(end_day, end_time, tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    try:
+        end_day = day if end_time > start_time else day + dt.timedelta(days=1)
+        return _to_utc(day, start_time, tz), _to_utc(end_day, end_time, tz)
+    except OverflowError:
+        raise ValidationError(
+            _("%(date)s is outside the dates a shift can have.") % {"date": day.isoformat()},
+            code="date_range",
+        ) from None
+
+
+def _to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
+    naive = dt.datetime.combine(day, time.replace(tzinfo=None, fold=0))
+    utc = naive.replace(tzinfo=tz).astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            _(
+                "%(date)s %(time)s does not exist: the clocks go forward one hour that night. "
+                "Choose a time before or after the skipped hour."
+            )
+            % {"date": date_format(day, "SHORT_DATE_FORMAT"), "time": f"{time:%H:%M}"},
+            code="nonexistent_time",
+        )
+    return utc
+
+
+def is_ambiguous(moment: dt.datetime, tz: ZoneInfo = OSLO) -> bool:
+    """True when the wall-clock time of `moment` happens twice (the clocks go back)."""
+    local = moment.astimezone(tz)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
 def expand_pattern(
@@ -68,6 +99,8 @@ def expand_pattern(
         if day.weekday() in days:
             start, end = local_span(day, start_time, end_time, tz)
             shifts.append(ShiftSpec(start=start, end=end, headcount=headcount))
+        if day == dt.date.max:
+            break
         day += dt.timedelta(days=1)
     return shifts
 
@@ -118,6 +151,7 @@ def check_shifts(
     """
     check = ShiftCheck()
     allowed_past = set(past_allowed)
+    latest = SHIFT_DATES.bounds(now.astimezone(OSLO).date())[1]
     seen: dict[tuple[dt.datetime, dt.datetime], int] = {}
     for index, shift in enumerate(shifts):
         label = describe(shift)
@@ -130,6 +164,23 @@ def check_shifts(
             continue
         if shift.start < now and index not in allowed_past:
             check.error(index, _("%(shift)s: the shift starts in the past.") % {"shift": label})
+        if shift.start.astimezone(OSLO).date() > latest:
+            check.error(
+                index,
+                _("%(shift)s: a shift can be at most %(years)s years ahead.")
+                % {"shift": label, "years": SHIFT_DATES.years_ahead},
+            )
+        for moment in (shift.start, shift.end):
+            if is_ambiguous(moment):
+                check.warn(
+                    index,
+                    _(
+                        "%(shift)s: the clocks go back one hour that night, so %(time)s comes "
+                        "twice. Dugnad reads it as the first time (summer time); check the times."
+                    )
+                    % {"shift": label, "time": f"{moment.astimezone(OSLO):%H:%M}"},
+                )
+                break
         hours = shift.hours
         if hours > max_hours:
             check.error(

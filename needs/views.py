@@ -152,7 +152,10 @@ def need_shifts(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.ShiftsInvalid as error:
             for index, errors in error.check.errors.items():
-                kept_forms[index].add_error(None, errors)
+                if index < len(kept_forms):
+                    kept_forms[index].add_error(None, errors)
+                else:
+                    formset._non_form_errors.extend(errors)
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:

@@ -1,4 +1,3 @@
-import datetime as dt
 import re
 
 import phonenumbers
@@ -7,12 +6,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import AVAILABILITY_DATES, FOLLOW_UP_DATES, MILESTONE_DATES
+from core.forms import DateRangeField, DigitsField, LineField, TextField
 from staffing.models import District, Qualification, Skill
 from volunteers.models import GeneralTask, Milestone, Status, TimeOfDay, Volunteer, Weekday
 
 PHONE_REGIONS = ("NO", "SE")
-HPR_RE = re.compile(r"^\d{6,9}$")
-POSTCODE_RE = re.compile(r"^\d{4}$")
+HPR_RE = re.compile(r"^[0-9]{6,9}$")
+POSTCODE_RE = re.compile(r"^[0-9]{4}$")
 
 
 def parse_phone(raw: str) -> str:
@@ -36,8 +37,8 @@ def parse_phone(raw: str) -> str:
 
 
 class VolunteerForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = LineField(label=_("First name"), max_length=100)
+    last_name = LineField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     phone = forms.CharField(
         label=_("Mobile phone"),
@@ -51,7 +52,7 @@ class VolunteerForm(forms.Form):
         required=False,
         empty_label=_("— choose —"),
     )
-    postcode = forms.CharField(
+    postcode = DigitsField(
         label=_("Postcode"),
         max_length=4,
         required=False,
@@ -72,7 +73,7 @@ class VolunteerForm(forms.Form):
         max_value=7,
         help_text=_("If you are a student."),
     )
-    hpr_number = forms.CharField(
+    hpr_number = DigitsField(
         label=_("HPR number"),
         max_length=20,
         required=False,
@@ -85,11 +86,14 @@ class VolunteerForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    available_from = forms.DateField(
-        label=_("I can help from"), widget=forms.DateInput(attrs={"type": "date"})
+    available_from = DateRangeField(
+        label=_("I can help from"),
+        date_range=AVAILABILITY_DATES,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    available_to = forms.DateField(
+    available_to = DateRangeField(
         label=_("I can help until"),
+        date_range=AVAILABILITY_DATES,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty if you do not know."),
@@ -121,7 +125,7 @@ class VolunteerForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    free_text = forms.CharField(
+    free_text = TextField(
         label=_("Anything else we should know?"),
         required=False,
         max_length=2000,
@@ -133,12 +137,6 @@ class VolunteerForm(forms.Form):
         error_messages={"required": _("You must agree to the privacy notice to register.")},
     )
 
-    def clean_first_name(self):
-        return self.cleaned_data["first_name"].strip()
-
-    def clean_last_name(self):
-        return self.cleaned_data["last_name"].strip()
-
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
@@ -146,13 +144,13 @@ class VolunteerForm(forms.Form):
         return parse_phone(self.cleaned_data["phone"])
 
     def clean_postcode(self):
-        value = self.cleaned_data["postcode"].strip()
+        value = self.cleaned_data["postcode"]
         if value and not POSTCODE_RE.match(value):
             raise forms.ValidationError(_("A postcode is four digits."), code="postcode")
         return value
 
     def clean_hpr_number(self):
-        value = re.sub(r"[\s-]", "", self.cleaned_data["hpr_number"])
+        value = self.cleaned_data["hpr_number"]
         if value and not HPR_RE.match(value):
             raise forms.ValidationError(
                 _("An HPR number is 6 to 9 digits (Helsepersonellregisteret)."), code="hpr"
@@ -240,10 +238,13 @@ class SelfUpdateForm(VolunteerForm):
 
 class ScreeningForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    follow_up_on = forms.DateField(
-        label=_("Follow-up date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    follow_up_on = DateRangeField(
+        label=_("Follow-up date"),
+        date_range=FOLLOW_UP_DATES,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    note = forms.CharField(
+    note = TextField(
         label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     confirm_withdraw = forms.BooleanField(
@@ -259,15 +260,12 @@ class ScreeningForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Milestone"), choices=Milestone.Kind.choices)
-    done_on = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    done_on = DateRangeField(
+        label=_("Date"),
+        date_range=MILESTONE_DATES,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-    def clean_done_on(self):
-        value = self.cleaned_data["done_on"]
-        if value > timezone.localdate() + dt.timedelta(days=366):
-            raise forms.ValidationError(_("The date is too far ahead."))
-        return value
 
 
 def privacy_version() -> str:

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.dates import FOLLOW_UP_DATES, MILESTONE_DATES, DateRange
+from core.text import ascii_digits
 from matching.triggers import request_matching_run
 from staffing.models import Availability, Placement, Worker, WorkerSource
 from staffing.services import worker_audit_anonymise
@@ -48,6 +50,12 @@ class VolunteerError(Exception):
     """A rule refused the change; the message is shown to the user."""
 
 
+def _check_date(value: dt.date | None, date_range: DateRange) -> None:
+    message = value and date_range.error(value)
+    if message:
+        raise VolunteerError(message)
+
+
 @dataclass(frozen=True)
 class Registration:
     volunteer: Volunteer
@@ -73,6 +81,9 @@ def _apply(volunteer: Volunteer, data: dict[str, Any]) -> None:
         if name in data:
             setattr(volunteer, name, ",".join(sorted(data[name] or [])))
     volunteer.email = volunteer.email.strip().lower()
+    # Stored as ASCII digits whatever the keyboard typed, so they can be searched and compared.
+    volunteer.postcode = ascii_digits(volunteer.postcode)
+    volunteer.hpr_number = ascii_digits(volunteer.hpr_number)
     volunteer.suggested_route = route_suggest(
         qualifications=[QualificationFacts(q.code, q.is_health) for q in data["qualifications"]],
         wants_contract=bool(data.get("wants_contract")),
@@ -285,6 +296,7 @@ def volunteer_screen(
         raise VolunteerError(_("This registration has been erased."))
     if status == Status.WITHDRAWN:
         return volunteer_withdraw(volunteer=volunteer, by=by)
+    _check_date(follow_up_on, FOLLOW_UP_DATES)
     if status == Status.STAFFING_POOL and not volunteer.qualifications.exists():
         raise VolunteerError(_("Add at least one qualification before admitting to the pool."))
     now = timezone.now()
@@ -319,6 +331,7 @@ def volunteer_screen(
 def milestone_record(*, volunteer: Volunteer, kind: str, done_on: dt.date, by) -> Milestone:
     if volunteer.erased_at:
         raise VolunteerError(_("This registration has been erased."))
+    _check_date(done_on, MILESTONE_DATES)
     milestone, _created = Milestone.objects.update_or_create(
         volunteer=volunteer, kind=kind, defaults={"done_on": done_on, "recorded_by": by}
     )
