@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import units_visible_to
@@ -20,6 +20,7 @@ from matching.triggers import request_matching_run
 from needs.models import Need, Shift
 from needs.selectors import coordinator_emails
 from needs.shifts import ShiftCheck, ShiftSpec, check_shifts, describe
+from outbox.services import message_enqueue
 
 
 class ShiftsInvalid(ValidationError):
@@ -343,4 +344,11 @@ def _notify_coordinators(*, need: Need, affected, ended: set[int], reason: str) 
         lines.append(f"- {ps.worker.full_name}: {start:%d.%m.%Y %H:%M}–{end:%H:%M} ({state})")
     subject = _("Dugnad: shifts with placed people were cancelled")
     body = "\n".join(lines)
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    for recipient in recipients:
+        message_enqueue(
+            recipient=recipient,
+            kind="needs.shifts_cancelled",
+            subject=subject,
+            body=body,
+            language=get_language() or "",
+        )

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.dates import FOLLOW_UP_DATES, MILESTONE_DATES, DateRange
 from core.text import ascii_digits
 from matching.triggers import request_matching_run
+from outbox.services import Attachment, message_enqueue, messages_erase_for_recipient
 from staffing.models import Availability, Placement, Worker, WorkerSource
 from staffing.services import worker_audit_anonymise
 from volunteers.models import Event, Milestone, Status, Volunteer
@@ -168,7 +168,8 @@ def volunteer_pause(*, volunteer: Volunteer, paused: bool) -> Volunteer:
 
 def _erase(volunteer: Volunteer, *, kind: str, by=None) -> None:
     """Erase personal data in place; status, qualifications, district and dates stay as
-    anonymous counts. Notes in the history go too."""
+    anonymous counts. Notes in the history go too, and messages to them, sent or waiting."""
+    messages_erase_for_recipient(recipient=volunteer.email)
     volunteer.first_name = ""
     volunteer.last_name = ""
     volunteer.email = ""
@@ -404,20 +405,18 @@ def referrals_send(*, by) -> int:
         .prefetch_related("qualifications")
         .order_by("registered_at")
     )
-    message = EmailMessage(
+    # Queued with the marks below, in one transaction: the outbox sends it after the commit and
+    # keeps retrying while the clinic's mail server is down, so a list marked sent always leaves.
+    message_enqueue(
+        recipient=settings.DUGNAD["EMERGENCY_CLINIC_EMAIL"],
+        kind="volunteers.referrals",
         subject=_("Volunteers referred to the emergency clinic"),
         body=render_to_string(
             "volunteers/email/referrals.txt", {"count": len(volunteers), "by": by}
         ),
-        to=[settings.DUGNAD["EMERGENCY_CLINIC_EMAIL"]],
+        attachments=[Attachment("referrals.csv", referrals_csv(volunteers), "text/csv")],
+        language=translation.get_language() or "",
     )
-    message.attach("referrals.csv", referrals_csv(volunteers), "text/csv")
-    # Sent inside the transaction: a list is marked as sent only if the clinic got it.
-    try:
-        message.send()
-    except Exception as exc:
-        logger.warning("referral e-mail to the emergency clinic failed", exc_info=True)
-        raise VolunteerError(_("The e-mail could not be sent. Try again later.")) from exc
     now = timezone.now()
     Volunteer.objects.filter(pk__in=[v.pk for v in volunteers]).update(
         referral_sent_at=now, last_activity_at=now
@@ -433,19 +432,12 @@ def personal_url(token: str) -> str:
 
 
 def _send_confirmation(volunteer: Volunteer, token: str, *, created: bool) -> None:
-    pk, address, language = volunteer.pk, volunteer.email, volunteer.language
     context = {"volunteer": volunteer, "url": personal_url(token), "created": created}
-
-    def send() -> None:
-        try:
-            with translation.override(language):
-                send_mail(
-                    subject=_("Your registration as a volunteer"),
-                    message=render_to_string("volunteers/email/confirmation.txt", context),
-                    from_email=None,
-                    recipient_list=[address],
-                )
-        except Exception:
-            logger.warning("confirmation e-mail to volunteer %s failed", pk, exc_info=True)
-
-    transaction.on_commit(send)
+    with translation.override(volunteer.language):
+        message_enqueue(
+            recipient=volunteer.email,
+            kind="volunteers.confirmation",
+            subject=_("Your registration as a volunteer"),
+            body=render_to_string("volunteers/email/confirmation.txt", context),
+            language=volunteer.language,
+        )

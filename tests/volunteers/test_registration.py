@@ -308,3 +308,36 @@ def test_race_on_a_new_address_updates_instead_of_failing(world, monkeypatch):
     result = services.volunteer_register(data=form.cleaned_data)
     assert not result.created
     assert Volunteer.objects.filter(email="frida@example.test").count() == 1
+
+
+def test_the_confirmation_is_written_in_the_volunteers_language_and_sent_after_commit(
+    client, world, django_capture_on_commit_callbacks
+):
+    from outbox.models import Message
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(world))
+
+    assert response.status_code == 302
+    message = Message.objects.get(kind="volunteers.confirmation")
+    assert message.recipient == Volunteer.objects.get().email
+    assert (message.language, message.status) == ("en", Message.Status.SENT)
+    assert mail.outbox[0].subject == "Your registration as a volunteer"
+    assert "Your personal link" in mail.outbox[0].body
+
+
+def test_withdrawal_also_erases_messages_to_the_volunteer(client, world):
+    from outbox.models import Message
+
+    # registered while the broker was down: the confirmation still waits in the outbox
+    client.post(URL, form_data(world))
+    volunteer = Volunteer.objects.get()
+    assert Message.objects.filter(recipient=volunteer.email).count() == 1
+
+    from volunteers.services import volunteer_withdraw
+
+    volunteer_withdraw(volunteer=volunteer)
+
+    assert not Message.objects.exists()
+    assert mail.outbox == []

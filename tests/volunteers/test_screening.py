@@ -5,8 +5,10 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
+from outbox.models import Message
 from staffing.models import Availability, Worker, WorkerSource
 from tests.staffing.factories import SkillFactory
 from tests.volunteers.factories import VolunteerFactory
@@ -261,7 +263,9 @@ def test_general_volunteer_register_lists_only_general_volunteers(client, world)
     assert "Handler" in export and "Ny," not in export
 
 
-def test_referrals_are_sent_to_the_emergency_clinic_once(client, world, settings):
+def test_referrals_are_sent_to_the_emergency_clinic_once(
+    client, world, settings, django_capture_on_commit_callbacks
+):
     doctor = VolunteerFactory(
         first_name="Doktor", status=Status.EMERGENCY_CLINIC, qualifications=[world.quals["lege"]]
     )
@@ -270,7 +274,8 @@ def test_referrals_are_sent_to_the_emergency_clinic_once(client, world, settings
 
     listing = client.get("/volunteers/referrals/").content.decode()
     assert "Doktor" in listing and "Foreslått" not in listing
-    response = client.post("/volunteers/referrals/send/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/volunteers/referrals/send/")
     assert response.status_code == 302
 
     assert len(mail.outbox) == 1
@@ -282,7 +287,8 @@ def test_referrals_are_sent_to_the_emergency_clinic_once(client, world, settings
     assert doctor.referral_sent_at is not None
     assert doctor.events.filter(kind=Event.Kind.REFERRAL_SENT).exists()
 
-    client.post("/volunteers/referrals/send/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/volunteers/referrals/send/")
     assert len(mail.outbox) == 1  # nothing new to send
 
     export = client.get("/volunteers/referrals/export.csv")
@@ -296,12 +302,31 @@ def test_overdue_follow_ups_are_highlighted_in_the_queue(client, world):
     assert 'class="overdue"' in response.content.decode()
 
 
-def test_referral_list_stays_unsent_when_the_mail_server_fails(client, world):
-    doctor = VolunteerFactory(status=Status.EMERGENCY_CLINIC)
+def test_referral_list_waits_in_the_outbox_while_the_mail_server_fails(
+    client, world, django_capture_on_commit_callbacks
+):
+    doctor = VolunteerFactory(first_name="Doktor", status=Status.EMERGENCY_CLINIC)
     client.force_login(world.volunteer_coordinator)
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("smtp down")):
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=OSError("smtp down"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post("/volunteers/referrals/send/", follow=True)
     assert response.status_code == 200
-    assert "kunne ikke sendes" in response.content.decode()
     doctor.refresh_from_db()
-    assert doctor.referral_sent_at is None
+    assert doctor.referral_sent_at is not None
+    message = Message.objects.get(kind="volunteers.referrals")
+    assert (message.status, message.attempts) == (Message.Status.QUEUED, 1)
+    assert "smtp down" in message.last_error
+    assert mail.outbox == []
+
+    # the mail server is back: the retry sends the list once
+    call_command("outbox_flush", "--now")
+    call_command("outbox_flush", "--now")
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert len(mail.outbox) == 1
+    assert "Doktor" in mail.outbox[0].attachments[0][1]
