@@ -13,6 +13,7 @@ stays queued: beat's `outbox_redispatch` (every minute) and `manage.py outbox_fl
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from collections import Counter
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 # Normal dispatch happens at commit; a due message still queued after this long was missed
 # (broker down, or a countdown lost) and is sent again by beat.
 REDISPATCH_AFTER = dt.timedelta(minutes=1)
+KEY_LENGTH = Message._meta.get_field("idempotency_key").max_length
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def message_enqueue(
     (and never if it rolls back). A second call with the same idempotency key returns the first
     message and queues nothing."""
     key = idempotency_key or f"{kind}:{uuid.uuid4().hex}"
+    if len(key) > KEY_LENGTH:  # a long address in the key
+        key = f"{key[: KEY_LENGTH - 65]}:{hashlib.sha256(key.encode()).hexdigest()}"
     try:
         with transaction.atomic():
             message = Message.objects.create(

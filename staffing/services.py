@@ -12,14 +12,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from outbox.services import message_enqueue
 from staffing.models import (
     AuditEntry,
     CertificatePurpose,
@@ -261,8 +262,7 @@ def placement_refresh_readiness(*, placement: Placement) -> bool:
         placement.ready_at = timezone.now()
         placement.save(update_fields=["ready_at"])
         _audit(obj=placement, before={"ready_at": None}, by=None)
-        placement_id = placement.pk
-        transaction.on_commit(lambda: placement_ready_notify(placement_id=placement_id))
+        placement_ready_notify(placement_id=placement.pk)
     elif not ready and placement.ready_at is not None:
         before = {"ready_at": placement.ready_at}
         placement.ready_at = None
@@ -534,6 +534,8 @@ def placement_recipients(placement: Placement) -> list[str]:
 
 
 def placement_ready_notify(*, placement_id: int) -> int:
+    """Queue "placement ready" for the coordinators and the unit's leaders, in the caller's
+    transaction (the outbox sends it after the commit). Returns the messages queued."""
     placement = Placement.objects.select_related("worker", "unit__parent").get(pk=placement_id)
     if placement.ready_at is None:
         return 0
@@ -549,17 +551,25 @@ def placement_ready_notify(*, placement_id: int) -> int:
         "unit": placement.unit.name,
         "url": settings.SITE_URL + reverse("needs:list"),
     }
-    try:
-        return send_mail(subject, body, None, recipients)
-    except Exception:
-        logger.warning("ready e-mail not sent; placement=%s", placement_id)
-        return 0
+    episode = f"{placement_id}:{placement.ready_at.isoformat()}"  # it may become ready again
+    for recipient in recipients:
+        message_enqueue(
+            recipient=recipient,
+            kind="placements.ready",
+            subject=subject,
+            body=body,
+            language=get_language() or "",
+            idempotency_key=f"placements.ready:{episode}:{recipient}",
+        )
+    return len(recipients)
 
 
 @transaction.atomic
 def onboarding_overdue_notify(*, today: dt.date | None = None) -> int:
     """E-mail about placements whose required items are still open on or after their due date
-    (the day before the first shift). Each item is reported once. Returns e-mails sent."""
+    (the day before the first shift). Each item is reported once; the messages are queued with
+    the marks and leave after the commit, never while the items are locked. Returns the
+    placements reported."""
     today = today or local_today()
     items = list(
         ChecklistItem.objects.select_for_update(of=("self",))
@@ -577,7 +587,7 @@ def onboarding_overdue_notify(*, today: dt.date | None = None) -> int:
     by_placement: dict[int, list[ChecklistItem]] = {}
     for item in items:
         by_placement.setdefault(item.placement_id, []).append(item)
-    sent = 0
+    reported = 0
     for placement_items in by_placement.values():
         placement = placement_items[0].placement
         recipients = placement_recipients(placement)
@@ -591,15 +601,20 @@ def onboarding_overdue_notify(*, today: dt.date | None = None) -> int:
                 "unit": placement.unit.name,
                 "items": "\n".join(f"- {item.title}" for item in placement_items),
             }
-            try:
-                sent += send_mail(subject, body, None, recipients)
-            except Exception:
-                logger.warning("overdue e-mail not sent; placement=%s", placement.pk)
-                continue
+            for recipient in recipients:
+                message_enqueue(
+                    recipient=recipient,
+                    kind="placements.onboarding_overdue",
+                    subject=subject,
+                    body=body,
+                    language=get_language() or "",
+                    idempotency_key=f"placements.overdue:{placement.pk}:{today}:{recipient}",
+                )
+            reported += 1
         ChecklistItem.objects.filter(pk__in=[item.pk for item in placement_items]).update(
             overdue_notified_on=today
         )
-    return sent
+    return reported
 
 
 @transaction.atomic

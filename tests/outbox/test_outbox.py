@@ -367,3 +367,13 @@ def test_admin_shows_what_a_message_says_to_administrators_only(client, world):
     assert page.status_code == 200
     assert "tests.hello" in page.content.decode()
     assert "s3cret-token" not in page.content.decode()
+
+
+def test_a_long_idempotency_key_is_shortened_the_same_way_each_time():
+    key = "placements.ready:1:" + "a" * 250 + "@example.test"
+    first = _enqueue(idempotency_key=key)
+    second = _enqueue(idempotency_key=key)
+    other = _enqueue(idempotency_key=key.replace("a@", "b@"))
+
+    assert first.pk == second.pk != other.pk
+    assert len(first.idempotency_key) == 200

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
 
+from outbox.models import Message
 from staffing import services
 from staffing.models import (
     AuditEntry,
@@ -383,10 +384,11 @@ def test_placement_becomes_ready_when_every_required_item_is_done_and_leaders_ar
     placement.refresh_from_db()
     assert placement.ready_at is not None
     assert len(items) == 6
-    assert len(mail.outbox) == 1
-    recipients = set(mail.outbox[0].to)
-    # leader@ leads the ward's parent unit; leader2@ leads elsewhere.
-    assert recipients == {world.coordinator.email, world.leader.email}
+    # one message each; leader@ leads the ward's parent unit, leader2@ leads elsewhere.
+    assert sorted(m.to for m in mail.outbox) == [[world.coordinator.email], [world.leader.email]]
+    assert set(Message.objects.values_list("kind", "status")) == {
+        ("placements.ready", Message.Status.SENT)
+    }
 
 
 def test_placement_is_not_ready_while_one_required_item_is_open(world):
@@ -508,18 +510,51 @@ def test_contact_changes_are_in_the_audit_trail(world):
 # --- overdue reminders --------------------------------------------------------------------------
 
 
-def test_overdue_reminder_is_sent_once_on_the_day_before_the_first_shift(world):
+def test_overdue_reminder_is_sent_once_on_the_day_before_the_first_shift(
+    world, django_capture_on_commit_callbacks
+):
     start = timezone.now() + dt.timedelta(days=1)
     placement = make_placement(unit=world.home, shifts__start=start, approved_by=world.coordinator)
     due = placement.checklist_items.first().due_on
     mail.outbox.clear()
 
-    assert services.onboarding_overdue_notify(today=due - dt.timedelta(days=1)) == 0
-    assert services.onboarding_overdue_notify(today=due) == 1
-    assert services.onboarding_overdue_notify(today=due) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.onboarding_overdue_notify(today=due - dt.timedelta(days=1)) == 0
+        assert services.onboarding_overdue_notify(today=due) == 1
+        assert services.onboarding_overdue_notify(today=due) == 0
 
-    assert set(mail.outbox[0].to) == {world.coordinator.email, world.leader.email}
+    assert sorted(m.to for m in mail.outbox) == [[world.coordinator.email], [world.leader.email]]
     assert placement.checklist_items.filter(overdue_notified_on=due).count() == 5
+
+
+def test_overdue_reminders_are_queued_with_the_marks_and_leave_after_the_commit(
+    world, django_capture_on_commit_callbacks
+):
+    placement = make_placement(
+        unit=world.home,
+        shifts__start=timezone.now() - dt.timedelta(hours=1),
+        approved_by=world.coordinator,
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.onboarding_overdue_notify() == 1
+    # nothing left while the checklist items were locked
+    assert mail.outbox == []
+    queued = Message.objects.filter(kind="placements.onboarding_overdue")
+    assert {m.status for m in queued} == {Message.Status.QUEUED}
+    assert queued.count() == 2
+    assert (
+        not placement.checklist_items.required()
+        .open()
+        .filter(overdue_notified_on__isnull=True)
+        .exists()
+    )
+
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 2
+    assert {m.status for m in queued.all()} == {Message.Status.SENT}
 
 
 def test_ready_placements_get_no_overdue_reminder(world):
@@ -531,7 +566,7 @@ def test_ready_placements_get_no_overdue_reminder(world):
     assert mail.outbox == []
 
 
-def test_daily_task_sends_the_overdue_reminders(world):
+def test_daily_task_sends_the_overdue_reminders(world, django_capture_on_commit_callbacks):
     from staffing.tasks import onboarding_notify_overdue
 
     make_placement(
@@ -541,8 +576,9 @@ def test_daily_task_sends_the_overdue_reminders(world):
     )
     mail.outbox.clear()
 
-    assert onboarding_notify_overdue.delay().get() == 1
-    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert onboarding_notify_overdue.delay().get() == 1
+    assert len(mail.outbox) == 2  # the coordinator and the leader
 
 
 def test_anonymising_a_worker_blanks_personal_data_in_the_audit_trail(world):
