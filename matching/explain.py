@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.i18n import in_each_language
-from matching.adapter import Arc, ArcInfo, Loaded, candidate_id
-from matching.engine import Instance, why_infeasible
+from matching.adapter import ArcInfo, Loaded, Reason, candidate_id, eligibility
 
 OSLO = ZoneInfo("Europe/Oslo")
 ALTERNATIVES = 3
@@ -24,50 +23,79 @@ def _kr(amount: float) -> str:
     return formats.number_format(round(amount), use_l10n=True, force_grouping=True)
 
 
-def why_not(loaded: Loaded, slot: str, worker_id: int, by_cand: dict[str, list[str]]) -> str | None:
-    """The engine's reason the worker cannot take `slot` on top of the other slots they got.
+def why_not(
+    loaded: Loaded, slot: str, worker_id: int, by_cand: dict[str, list[str]]
+) -> Reason | None:
+    """Why the worker cannot take `slot` on top of the other slots they got in this run.
 
-    Asked on a small instance (this person, this slot, their other slots) so that explaining
-    thousands of slots stays cheap."""
+    Asked only of workers on the slot's short list, who passed eligibility.RULES when the
+    instance was built; so only the working-time rules are left to ask."""
     key = (slot, worker_id)
     if key in loaded.why_not_cache:
         return loaded.why_not_cache[key]
-    inst = loaded.instance
     cand = candidate_id(worker_id)
-    others = [s for s in by_cand.get(cand, ()) if s != slot]
     slots_by_id = loaded.slot_by_id
-    mini = Instance(
-        params=inst.params,
-        slots=tuple(slots_by_id[s] for s in [slot, *others]),
-        candidates=(loaded.candidate_by_id[cand],),
-        arcs=tuple(Arc(slot=s, candidate=cand, cost=0.0) for s in [slot, *others]),
+    reason = eligibility.working_time(
+        loaded.instance.params,
+        slots_by_id[slot],
+        loaded.candidate_by_id[cand].booked,
+        tuple(slots_by_id[s] for s in by_cand.get(cand, ()) if s != slot),
     )
-    reason = why_infeasible(mini, slot, cand, dict.fromkeys(others, cand))
     loaded.why_not_cache[key] = reason
     return reason
 
 
-def rule_text(reason: str, loaded: Loaded) -> str:
-    p = loaded.instance.params
-    if reason == "overlap":
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def reason_text(reason: Reason) -> str:
+    """A rule a worker fails, in the active language: the one place reasons become words."""
+    p = reason.params
+    code = reason.code
+    if code == "inactive":
+        return _("no longer active")
+    if code == "not_qualified":
+        return _("not %(qualification)s and holds nothing that covers it") % {
+            "qualification": p["qualification"].lower()
+        }
+    if code == "student_limit":
+        return _("a student, and students fill assistant needs only")
+    if code == "hpr_unverified":
+        return _("no verified HPR number")
+    if code == "skill_missing":
+        return _("lacks %(skills)s") % {"skills": ", ".join(p["skills"]).lower()}
+    if code == "not_available":
+        return _("not free then")
+    if code == "no_agreement":
+        return _("no framework agreement valid on %(date)s") % {
+            "date": formats.date_format(p["date"], "SHORT_DATE_FORMAT")
+        }
+    if code == "rejected":
+        return _("rejected for this shift")
+    if code == "overlap":
         return _("already busy on an overlapping shift")
-    if reason.startswith("rest"):
-        return _("would break the %(hours)s-hour rest") % {"hours": f"{p.min_rest_hours:g}"}
-    if "7 days" in reason:
-        return _("would work over %(hours)s hours in 7 days") % {
-            "hours": f"{p.max_hours_per_7_days:g}"
-        }
-    if "24 h" in reason:
-        return _("would work over %(hours)s hours in 24 hours") % {
-            "hours": f"{p.max_hours_per_24_hours:g}"
-        }
+    if code == "rest":
+        return _("would break the %(hours)s-hour rest") % {"hours": _hours(p["hours"])}
+    if code == "hours_7d":
+        return _("would work over %(hours)s hours in 7 days") % {"hours": _hours(p["hours"])}
+    if code == "hours_24h":
+        return _("would work over %(hours)s hours in 24 hours") % {"hours": _hours(p["hours"])}
     return _("not eligible")
+
+
+def reason_sentence(name: str, reason: Reason) -> str:
+    """The same reason as a sentence about a named person (approval errors)."""
+    return _("%(name)s cannot take this shift: %(reason)s.") % {
+        "name": name,
+        "reason": reason_text(reason),
+    }
 
 
 def source_text(loaded: Loaded, worker_id: int, arc: ArcInfo | None) -> str:
     info = loaded.workers[worker_id]
     if info.source == "employee":
-        if info.wants_more and (info.percent or 100) < 100:
+        if info.wants_more_hours:
             return _("internal, part-time %(percent)s %% wants more hours") % {
                 "percent": info.percent
             }
@@ -85,8 +113,7 @@ def source_text(loaded: Loaded, worker_id: int, arc: ArcInfo | None) -> str:
 
 
 def _qualification_text(loaded: Loaded, worker_id: int, need_qual: int) -> str:
-    info = loaded.workers[worker_id]
-    fitting = [q for q in info.quals if need_qual in loaded.covers.get(q, ())]
+    fitting = eligibility.usable_qualifications(loaded.snapshot, worker_id, need_qual)
     if need_qual in fitting or not fitting:
         return loaded.qual_names[need_qual]
     return _("%(qualification)s, covers %(need)s") % {
@@ -147,7 +174,7 @@ def alternatives(
         reason = why_not(loaded, slot, arc.worker_id, by_cand)
 
         def text(arc: ArcInfo = arc, reason: str | None = reason) -> str:
-            status = _("free") if reason is None else rule_text(reason, loaded)
+            status = _("free") if reason is None else reason_text(reason)
             return f"{source_text(loaded, arc.worker_id, arc)} · {status}"
 
         out.append(
@@ -177,7 +204,8 @@ def _when(loaded: Loaded, shift_id: int) -> str:
 
 
 def unfilled_reason(loaded: Loaded, slot: str, by_cand: dict[str, list[str]]) -> str:
-    """Why nobody fits: the pre-filter counts, then the engine's reason for each candidate."""
+    """Why nobody fits: the first rule nobody passes; else how many are free and what keeps
+    each of them off the slot (the later rules, then the engine's working-time rules)."""
     shift_id, _index = loaded.slot_shift[slot]
     shift = loaded.shifts[shift_id]
     need = loaded.needs[shift.need_id]
@@ -188,28 +216,42 @@ def unfilled_reason(loaded: Loaded, slot: str, by_cand: dict[str, list[str]]) ->
         if skills
         else qual
     )
-    if shift.n_qualified == 0:
-        return _("no active worker is %(qualification)s or covers it") % {"qualification": qual}
-    if shift.n_with_skills == 0:
-        if skills:
-            return _("no %(qualification)s has %(skills)s") % {
-                "qualification": qual,
-                "skills": skills,
-            }
-        return _("no %(qualification)s has a verified HPR number") % {"qualification": qual}
-    if shift.n_available == 0:
-        return _("no %(who)s is free on %(when)s") % {
-            "who": who,
-            "when": _when(loaded, shift_id),
-        }
+    nobody = {
+        "inactive": _("no active worker is %(qualification)s or covers it"),
+        "not_qualified": _("no active worker is %(qualification)s or covers it"),
+        "student_limit": _(
+            "only students cover %(qualification)s, and students fill assistant needs only"
+        ),
+        "hpr_unverified": _("no %(qualification)s has a verified HPR number"),
+        "skill_missing": _("no %(qualification)s has %(skills)s"),
+        "not_available": _("no %(who)s is free on %(when)s"),
+    }
+    when = _when(loaded, shift_id)
+    words = {"qualification": qual, "skills": skills, "who": who, "when": when}
+    for code, text in nobody.items():
+        if shift.passed.get(code, 1) == 0:
+            return text % words
+
+    # Everyone counted from here on is qualified and free; say what keeps each one out: the
+    # later rules (worded for the shift's day), then the engine's working-time rules.
     counts: Counter[str] = Counter()
+    rejected = 0
+    codes = list(shift.passed)
+    left = shift.passed.get("not_available", 0)
+    for code in codes[codes.index("not_available") + 1 :]:
+        out, left = left - shift.passed[code], shift.passed[code]
+        if code == "rejected":
+            rejected = out
+        elif out:
+            reason = Reason(code, {"date": eligibility.shift_day(shift)})
+            counts[reason_text(reason)] += out
     taken = 0
     for arc in loaded.arcs_by_shift[shift_id]:
         reason = why_not(loaded, slot, arc.worker_id, by_cand)
         if reason is None:
             taken += 1
         else:
-            counts[rule_text(reason, loaded)] += 1
+            counts[reason_text(reason)] += 1
     pieces = [
         ngettext("%(n)s %(rule)s", "%(n)s %(rule)s", n) % {"n": n, "rule": rule}
         for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -223,16 +265,16 @@ def unfilled_reason(loaded: Loaded, slot: str, by_cand: dict[str, list[str]]) ->
             )
             % {"n": taken}
         )
-    if shift.n_rejected:
+    if rejected:
         pieces.append(
-            ngettext("%(n)s was rejected", "%(n)s were rejected", shift.n_rejected)
-            % {"n": shift.n_rejected}
+            ngettext("%(n)s was rejected", "%(n)s were rejected", rejected) % {"n": rejected}
         )
+    available = shift.passed.get("not_available", 0)
     head = ngettext(
         "%(n)s %(who)s is free on %(when)s",
         "%(n)s %(who)s are free on %(when)s",
-        shift.n_available,
-    ) % {"n": shift.n_available, "who": who, "when": _when(loaded, shift_id)}
+        available,
+    ) % {"n": available, "who": who, "when": when}
     if not pieces:
         return head
     return f"{head}; " + "; ".join(pieces)

@@ -16,18 +16,14 @@ from accounts.models import Role, User
 from core.i18n import in_each_language, pick
 from matching import explain
 from matching.adapter import (
-    Arc,
-    Candidate,
-    Instance,
-    Interval,
     Loaded,
-    Slot,
+    Reason,
     instance_build,
-    params,
     shifts_to_widen,
     worker_of,
 )
-from matching.engine import solve, why_infeasible
+from matching.adapter import why_not as adapter_why_not
+from matching.engine import solve
 from matching.models import MatchingRun, Proposal, ProposalRejection, UnfilledSlot
 from needs.models import Need, Shift
 from staffing.models import Placement, PlacementShift, Worker
@@ -163,47 +159,11 @@ def proposals_save(*, run: MatchingRun, loaded: Loaded, assignments: dict[str, s
 # --- decisions -------------------------------------------------------------------------------
 
 
-def _conflict(worker: Worker, shift: Shift) -> str | None:
-    """The engine's rules for one more shift on top of the worker's active placements."""
-    margin = dt.timedelta(days=8)
-    booked = list(
-        PlacementShift.objects.filter(
-            worker=worker,
-            is_active=True,
-            end__gt=shift.start - margin,
-            start__lt=shift.end + margin,
-        ).values_list("start", "end")
-    )
-    slot = Slot(id="new", start=shift.start, end=shift.end, unfilled_cost=1.0)
-    instance = Instance(
-        params=params(),
-        slots=(slot,),
-        candidates=(Candidate(id="w", booked=tuple(Interval(s, e) for s, e in booked)),),
-        arcs=(Arc(slot="new", candidate="w", cost=0.0),),
-    )
-    return why_infeasible(instance, "new", "w", {})
-
-
-def _conflict_message(worker: Worker, reason: str) -> str:
-    p = params()
-    if reason == "overlap":
-        return _("%(name)s already has a placement on an overlapping shift.") % {
-            "name": worker.full_name
-        }
-    if reason.startswith("rest"):
-        return _("%(name)s would get less than %(hours)s hours of rest between two shifts.") % {
-            "name": worker.full_name,
-            "hours": f"{p.min_rest_hours:g}",
-        }
-    if "7 days" in reason:
-        return _("%(name)s would work more than %(hours)s hours in 7 days.") % {
-            "name": worker.full_name,
-            "hours": f"{p.max_hours_per_7_days:g}",
-        }
-    return _("%(name)s would work more than %(hours)s hours in 24 hours.") % {
-        "name": worker.full_name,
-        "hours": f"{p.max_hours_per_24_hours:g}",
-    }
+def _conflict(worker: Worker, shift: Shift) -> Reason | None:
+    """Every hard rule of matching for the worker on one more shift, on top of their active
+    placements: the same rules (matching.adapter.eligibility) a run applied when it proposed
+    them, read again now."""
+    return adapter_why_not(worker_id=worker.pk, shift_id=shift.pk)
 
 
 def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
@@ -221,14 +181,12 @@ def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
         raise ValidationError(_("You cannot approve a placement for a need you submitted."))
     if need.state != Need.State.SUBMITTED or shift.cancelled_at is not None:
         raise ValidationError(_("The shift is no longer open."))
-    if not worker.is_active:
-        raise ValidationError(_("%(name)s is no longer active.") % {"name": worker.full_name})
     taken = PlacementShift.objects.filter(shift=shift, is_active=True).count()
     if taken >= shift.headcount:
         raise ValidationError(_("The shift is already fully staffed."))
     reason = _conflict(worker, shift)
-    if reason:
-        raise ValidationError(_conflict_message(worker, reason))
+    if reason is not None:
+        raise ValidationError(explain.reason_sentence(worker.full_name, reason))
 
     now = timezone.now()
     placement = (
@@ -246,7 +204,7 @@ def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
                 placement=placement, shift=shift, worker=worker, start=shift.start, end=shift.end
             )
     except IntegrityError as exc:  # the exclusion constraint on PostgreSQL
-        raise ValidationError(_conflict_message(worker, "overlap")) from exc
+        raise ValidationError(explain.reason_sentence(worker.full_name, Reason("overlap"))) from exc
     proposal.status = Proposal.Status.APPROVED
     proposal.decided_by = by
     proposal.decided_at = now

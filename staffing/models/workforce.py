@@ -79,11 +79,6 @@ class Agency(models.Model):
         return self.name
 
 
-class FrameworkAgreementQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date):
-        return self.filter(valid_from__lte=day, valid_to__gte=day)
-
-
 class FrameworkAgreement(models.Model):
     """Rammeavtale: a validity period and an hourly rate per qualification."""
 
@@ -93,8 +88,6 @@ class FrameworkAgreement(models.Model):
     reference = models.CharField(_("reference"), max_length=60)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
-
-    objects = FrameworkAgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("framework agreement")
@@ -109,9 +102,6 @@ class FrameworkAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.reference}"
-
-    def covers(self, day: dt.date) -> bool:
-        return self.valid_from <= day <= self.valid_to
 
 
 class AgreementRate(models.Model):
@@ -149,6 +139,8 @@ class WorkerQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def with_verified_hpr(self):
+        """Matching counts an authorised qualification only for these (see
+        matching.adapter.eligibility); `Worker.has_verified_hpr` is the same test on one row."""
         return self.exclude(hpr_number="").filter(hpr_verified_at__isnull=False)
 
 
@@ -254,10 +246,6 @@ class EmployeeProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} ({self.employee_number})"
-
-    @property
-    def is_part_time(self) -> bool:
-        return self.position_percent < 100
 
 
 class AvailabilityQuerySet(models.QuerySet):

@@ -84,36 +84,43 @@ def test_students_fill_assistant_needs(world):
     assert {w for _, w in proposed(need)} == {student.pk}
 
 
-def agency_temp(world, *, rate_for="helsefagarbeider", valid=True):
+def agency_temp(world, *, rate_for="helsefagarbeider", valid_to=None, rate="700", district=None):
     agency = AgencyFactory()
     today = timezone.localdate()
     agreement = FrameworkAgreementFactory(
         agency=agency,
         valid_from=today - dt.timedelta(days=10),
-        valid_to=today + dt.timedelta(days=60 if valid else 1),
+        valid_to=valid_to or today + dt.timedelta(days=60),
     )
     AgreementRateFactory(
-        agreement=agreement, qualification=world.quals[rate_for], hourly_rate=Decimal("700")
+        agreement=agreement, qualification=world.quals[rate_for], hourly_rate=Decimal(rate)
     )
     temp = WorkerFactory(
         source=WorkerSource.AGENCY,
         agency=agency,
         qualifications=[world.quals["helsefagarbeider"]],
         verified_hpr=True,
-        home_district=world.south,
+        home_district=district or world.south,
     )
     AvailabilityFactory(worker=temp)
     return temp
 
 
-def test_agency_temp_needs_an_agreement_valid_on_the_day(world):
-    need = need_with_shifts(world)
-    agency_temp(world, valid=False)
-    matching_run_execute(trigger="manual")
-    assert proposed(need) == set()
+def test_agency_temp_is_proposed_only_while_an_agreement_is_valid_on_the_shifts_day(world):
+    need = need_with_shifts(world, shifts=((3, 7),))
+    shift_day = at(3, 7).date()
+    temp = agency_temp(world, valid_to=shift_day - dt.timedelta(days=1))  # ends the day before
 
-    temp = agency_temp(world, valid=True)
+    run = matching_run_execute(trigger="manual")
+
+    assert run.filled == 0 and proposed(need) == set()
+    with translation.override("en"):
+        reason = UnfilledSlot.objects.get(shift__need=need).reason
+    assert "1 no framework agreement valid on" in reason
+
+    temp.agency.agreements.update(valid_to=shift_day)  # its last day is the shift's day
     matching_run_execute(trigger="manual")
+
     assert {w for _, w in proposed(need)} == {temp.pk}
     proposal = Proposal.objects.get(status="proposed")
     assert proposal.cost >= 700 * 8
@@ -121,15 +128,17 @@ def test_agency_temp_needs_an_agreement_valid_on_the_day(world):
 
 
 def test_part_timers_who_want_more_hours_go_before_agency_temps(world):
+    """§ 14-3 alone decides: the temp costs nothing either (rate 0 kr/h) and is nearer."""
     need = need_with_shifts(world)
-    agency_temp(world)
+    temp = agency_temp(world, rate="0", district=world.north)
     part_timer = employee(world, percent=50, wants_more=True, district=world.south)
 
     matching_run_execute(trigger="manual")
 
     proposal = Proposal.objects.get(shift__need=need)
     assert proposal.worker == part_timer
-    assert [a["worker"] for a in proposal.alternatives]  # the temp is listed as next best
+    assert "no extra cost" in proposal.explanations["en"]
+    assert [a["worker"] for a in proposal.alternatives] == [temp.pk]
     assert proposal.alternatives[0]["feasible"] is True
 
 

@@ -1,8 +1,6 @@
-import datetime as dt
-
 from accounts.permissions import units_visible_to
 from staffing.models import Unit
-from tests.staffing.factories import FrameworkAgreementFactory, UnitFactory
+from tests.staffing.factories import UnitFactory
 
 
 def test_subtree_contains_units_at_every_depth(world):
@@ -26,11 +24,3 @@ def test_health_and_care_units_require_a_police_certificate_by_default(world):
     school = UnitFactory(sector="schools", district=world.north)
     assert world.home.police_certificate_default is True
     assert school.police_certificate_default is False
-
-
-def test_framework_agreement_covers_its_validity_period(db):
-    agreement = FrameworkAgreementFactory(
-        valid_from=dt.date(2026, 1, 1), valid_to=dt.date(2026, 12, 31)
-    )
-    assert agreement.covers(dt.date(2026, 12, 31))
-    assert not agreement.covers(dt.date(2027, 1, 1))
