@@ -17,6 +17,8 @@ def safe_next(request: HttpRequest, fallback: str, *, field: str = "next") -> st
     candidate = source.get(field, "")
     if (
         candidate
+        # A path or an absolute URL; a bare word would be taken for a URL name by redirect().
+        and candidate.startswith(("/", "http://", "https://"))
         and len(candidate) <= MAX_NEXT_LENGTH
         and candidate.isprintable()
         and url_has_allowed_host_and_scheme(

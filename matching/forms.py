@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
 from core.i18n import pick
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = LineField(
         label=_("Reason"),
         max_length=300,
         help_text=_("The worker is not proposed for this shift again."),

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES
+from core.forms import DateRangeField, LineField
 from staffing.models import (
     CertificatePurpose,
     ChecklistItem,
@@ -18,20 +20,24 @@ class DateInput(forms.DateInput):
 
 class ItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ChecklistItem.Status.choices)
-    reason = forms.CharField(label=_("Reason (if not applicable)"), max_length=200, required=False)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    reason = LineField(label=_("Reason (if not applicable)"), max_length=200, required=False)
+    note = LineField(label=_("Note"), max_length=200, required=False)
 
 
 class NotApplicableForm(forms.Form):
-    reason = forms.CharField(label=_("Reason not applicable"), max_length=200)
+    reason = LineField(label=_("Reason not applicable"), max_length=200)
 
 
 class PoliceCertificateForm(forms.Form):
     purpose = forms.ChoiceField(
         label=_("Purpose (legal basis)"), choices=CertificatePurpose.choices
     )
-    issued_on = forms.DateField(label=_("Issue date"), widget=DateInput())
-    presented_on = forms.DateField(label=_("Date presented"), widget=DateInput())
+    issued_on = DateRangeField(
+        label=_("Issue date"), date_range=CERTIFICATE_DATES, widget=DateInput()
+    )
+    presented_on = DateRangeField(
+        label=_("Date presented"), date_range=CERTIFICATE_DATES, widget=DateInput()
+    )
     cleared = forms.BooleanField(
         label=_("The certificate cleared the person for this work"), required=False
     )
@@ -44,18 +50,29 @@ class ContractForm(forms.Form):
         choices=[("", "—"), *TemporaryGround.choices],
         required=False,
     )
-    starts_on = forms.DateField(label=_("Start"), widget=DateInput(), required=False)
-    ends_on = forms.DateField(label=_("End"), widget=DateInput(), required=False)
-    signed_on = forms.DateField(label=_("Signed"), widget=DateInput(), required=False)
+    starts_on = DateRangeField(
+        label=_("Start"), date_range=CONTRACT_DATES, widget=DateInput(), required=False
+    )
+    ends_on = DateRangeField(
+        label=_("End"), date_range=CONTRACT_DATES, widget=DateInput(), required=False
+    )
+    signed_on = DateRangeField(
+        label=_("Signed"), date_range=CONTRACT_DATES, widget=DateInput(), required=False
+    )
 
 
 class SystemAccessForm(forms.Form):
-    ordered_on = forms.DateField(label=_("Access ordered"), widget=DateInput(), required=False)
-    granted_on = forms.DateField(label=_("Access granted"), widget=DateInput(), required=False)
+    ordered_on = DateRangeField(
+        label=_("Access ordered"), date_range=ACCESS_DATES, widget=DateInput(), required=False
+    )
+    granted_on = DateRangeField(
+        label=_("Access granted"), date_range=ACCESS_DATES, widget=DateInput(), required=False
+    )
 
 
 class WorkerContactForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    # As long as the model's column: a longer address was a database error (500).
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=32, required=False)
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES, DateRange
 from outbox.services import message_enqueue
 from staffing.models import (
     AuditEntry,
@@ -84,6 +85,16 @@ def placement_first_shift_start(placement: Placement) -> dt.datetime | None:
 def _first_shift_day(placement: Placement) -> dt.date | None:
     start = placement_first_shift_start(placement)
     return timezone.localtime(start, OSLO).date() if start else None
+
+
+def _date_range_errors(**dates: tuple[dt.date | None, DateRange]) -> dict[str, str]:
+    """Field -> message for each given date outside its range (core.dates)."""
+    errors = {}
+    for name, (value, date_range) in dates.items():
+        message = value and date_range.error(value)
+        if message:
+            errors[name] = message
+    return errors
 
 
 def _require_hr(by: User) -> None:
@@ -336,9 +347,20 @@ def police_certificate_record(
     item = ChecklistItem.objects.select_for_update().select_related("placement").get(pk=item.pk)
     if item.item_type != ItemType.POLICE_CERTIFICATE:
         raise ValidationError(_("This item is not a police certificate item."))
-    errors: dict[str, str] = {}
+    errors = _date_range_errors(
+        issued_on=(issued_on, CERTIFICATE_DATES), presented_on=(presented_on, CERTIFICATE_DATES)
+    )
+    if errors:
+        raise ValidationError(errors)
+    expected = certificate_purpose_for(item.placement.unit)
     if purpose not in CertificatePurpose.values:
         errors["purpose"] = _("Choose a valid purpose.")
+    elif purpose != expected:
+        # A certificate is issued for one legal basis; one for a kindergarten does not clear a
+        # person for health and care work (and the reverse).
+        errors["purpose"] = _(
+            "A police certificate for this unit must be issued under: %(purpose)s."
+        ) % {"purpose": CertificatePurpose(expected).label}
     if presented_on > local_today():
         errors["presented_on"] = _("The date presented cannot be in the future.")
     max_age = settings.DUGNAD["POLICE_CERTIFICATE_MAX_AGE_MONTHS"]
@@ -396,7 +418,11 @@ def contract_record(
         raise ValidationError(_("This item is not a contract item."))
     placement = item.placement
     first_day = _first_shift_day(placement)
-    errors: dict[str, str] = {}
+    errors = _date_range_errors(
+        starts_on=(starts_on, CONTRACT_DATES),
+        ends_on=(ends_on, CONTRACT_DATES),
+        signed_on=(signed_on, CONTRACT_DATES),
+    )
     if contract_type not in ContractType.values:
         errors["contract_type"] = _("Choose a valid contract type.")
     if contract_type == ContractType.NONE and placement.worker.source == WorkerSource.VOLUNTEER:
@@ -462,7 +488,11 @@ def system_access_record(
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     if item.item_type != ItemType.SYSTEM_ACCESS:
         raise ValidationError(_("This item is not a system access item."))
-    errors: dict[str, str] = {}
+    errors = _date_range_errors(
+        ordered_on=(ordered_on, ACCESS_DATES), granted_on=(granted_on, ACCESS_DATES)
+    )
+    if errors:
+        raise ValidationError(errors)
     if ordered_on and ordered_on > local_today():
         errors["ordered_on"] = _("The order date cannot be in the future.")
     if granted_on and granted_on > local_today():

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.http import safe_next
 from core.pagination import paginate
 from staffing import selectors, services
 from staffing.filters import ChecklistItemFilter
@@ -53,7 +54,7 @@ def onboarding_bulk_done(request):
         messages.success(request, _("%(count)s items marked as done.") % {"count": count})
     else:
         messages.error(request, _("Select at least one item."))
-    return redirect(request.POST.get("next") or "staffing:onboarding")
+    return redirect(safe_next(request, "staffing:onboarding"))
 
 
 def _item_form(item: ChecklistItem, data=None):
