@@ -64,28 +64,32 @@ def message_enqueue(
     key = idempotency_key or f"{kind}:{uuid.uuid4().hex}"
     if len(key) > KEY_LENGTH:  # a long address in the key
         key = f"{key[: KEY_LENGTH - 65]}:{hashlib.sha256(key.encode()).hexdigest()}"
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                channel=channel,
-                recipient=recipient,
-                kind=kind,
-                subject=subject[:255],
-                body=body,
-                html_body=html_body,
-                attachments=[
-                    {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
-                    for a in attachments
-                ],
-                language=language,
-                idempotency_key=key,
-                not_before=not_before,
-            )
-    except IntegrityError:
-        existing = Message.objects.filter(idempotency_key=key).first()
-        if existing is None:
-            raise
-        return existing
+    message = Message(
+        channel=channel,
+        recipient=recipient,
+        kind=kind,
+        subject=subject[:255],
+        body=body,
+        html_body=html_body,
+        attachments=[
+            {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
+            for a in attachments
+        ],
+        language=language,
+        idempotency_key=key,
+        not_before=not_before,
+    )
+    if idempotency_key is None:
+        message.save(force_insert=True)  # a fresh random key: no savepoint needed
+    else:
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        except IntegrityError:
+            existing = Message.objects.filter(idempotency_key=key).first()
+            if existing is None:
+                raise
+            return existing
     transaction.on_commit(partial(message_dispatch, message_id=message.pk))
     return message
 
