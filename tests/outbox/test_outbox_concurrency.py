@@ -123,3 +123,35 @@ def test_a_broker_outage_loses_no_message_and_the_worker_sends_it_once_when_it_i
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.SENT, 1)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_retries_a_mail_server_failure_after_the_backoff_and_sends_once(
+    settings, monkeypatch
+):
+    from celery.contrib.testing.worker import start_worker
+    from django.core.mail.backends.locmem import EmailBackend
+
+    settings.DUGNAD = {**settings.DUGNAD, "OUTBOX_RETRY_SECONDS": 1}
+    real_send = EmailBackend.send_messages
+    calls: list[float] = []
+
+    def flaky_send(self, messages):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            raise ConnectionRefusedError("mail server down")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", flaky_send)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        message = _enqueue()  # autocommit: dispatched at once
+        assert _wait_for(
+            lambda: Message.objects.get(pk=message.pk).status == Message.Status.SENT
+        ), "the retry did not send the message within 30 s"
+
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert message.last_error == ""
+    assert len(calls) == 2 and calls[1] - calls[0] >= 0.9  # waited for the backoff
+    assert len(mail.outbox) == 1
