@@ -1,12 +1,14 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import units_visible_to
 from core.dates import SHIFT_DATES
 from core.forms import DateRangeField, LineField, TextField
 from needs.models import Need, Priority
+from needs.services import need_fields_check
 from needs.shifts import MAX_PATTERN_DAYS, OSLO, ShiftSpec, expand_pattern, local_span
 from staffing.models import Qualification, Skill
 
@@ -74,10 +76,13 @@ class NeedFieldsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        required = set(data.get("required_skills") or [])
-        preferred = set(data.get("preferred_skills") or [])
-        if required & preferred:
-            self.add_error("preferred_skills", _("A skill cannot be both required and preferred."))
+        try:
+            need_fields_check(
+                required_skills=data.get("required_skills") or (),
+                preferred_skills=data.get("preferred_skills") or (),
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return data
 
 

@@ -61,6 +61,15 @@ def _check_unit(*, unit, by) -> None:
 
 
 @transaction.atomic
+def need_fields_check(*, required_skills=(), preferred_skills=()) -> None:
+    """What a need asks for must make sense, whoever sends it: raises ValidationError per
+    field (the form shows it next to the field)."""
+    if set(required_skills) & set(preferred_skills):
+        raise ValidationError(
+            {"preferred_skills": _("A skill cannot be both required and preferred.")}
+        )
+
+
 def need_create_draft(
     *,
     by,
@@ -76,6 +85,7 @@ def need_create_draft(
 ) -> tuple[Need, ShiftCheck]:
     """A draft need with its shifts, for the leader to review before submitting."""
     _check_unit(unit=unit, by=by)
+    need_fields_check(required_skills=required_skills, preferred_skills=preferred_skills)
     if not shifts:
         raise ValidationError(_("Add at least one shift."))
     check = shifts_check(shifts)
@@ -119,6 +129,7 @@ def need_update(
     qualification or required skills change, since they were made for the old request."""
     from matching.models import Proposal
 
+    need_fields_check(required_skills=required_skills, preferred_skills=preferred_skills)
     need = Need.objects.select_for_update().get(pk=need.pk)
     _check_changeable(need)
     old_required = set(need.required_skills.values_list("pk", flat=True))

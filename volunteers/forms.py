@@ -3,6 +3,7 @@ import re
 import phonenumbers
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from core.dates import AVAILABILITY_DATES, FOLLOW_UP_DATES, MILESTONE_DATES
 from core.forms import DateRangeField, DigitsField, LineField, TextField
 from staffing.models import District, Qualification, Skill
 from volunteers.models import GeneralTask, Milestone, Status, TimeOfDay, Volunteer, Weekday
+from volunteers.services import volunteer_data_check
 
 PHONE_REGIONS = ("NO", "SE")
 HPR_RE = re.compile(r"^[0-9]{6,9}$")
@@ -171,22 +173,10 @@ class VolunteerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("district") and not data.get("postcode") and not self.has_error("postcode"):
-            self.add_error(
-                "district",
-                _("Choose your district or give your postcode."),
-            )
-        start, end = data.get("available_from"), data.get("available_to")
-        if start and end and end < start:
-            self.add_error("available_to", _("The end date must be after the start date."))
-        if not data.get("wants_contract") and not data.get("general_tasks"):
-            self.add_error(
-                "general_tasks",
-                _("Choose at least one way to help: a paid contract or a volunteer task."),
-            )
-        quals = data.get("qualifications") or []
-        if any(q.is_student for q in quals) and not data.get("study_year"):
-            self.add_error("study_year", _("Tell us which year of study you are in."))
+        try:
+            volunteer_data_check(data=data)
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return data
 
 

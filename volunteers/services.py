@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -56,6 +57,26 @@ def _check_date(value: dt.date | None, date_range: DateRange) -> None:
         raise VolunteerError(message)
 
 
+def volunteer_data_check(*, data: dict[str, Any]) -> None:
+    """The rules a registration keeps whoever sends it (the public form, the volunteer's own
+    update, a command or a test): raises ValidationError with a message per field, which the
+    form shows next to the field. Fields missing from `data` are not checked."""
+    errors: dict[str, str] = {}
+    if "district" in data and "postcode" in data and not (data["district"] or data["postcode"]):
+        errors["district"] = _("Choose your district or give your postcode.")
+    start, end = data.get("available_from"), data.get("available_to")
+    if start and end and end < start:
+        errors["available_to"] = _("The end date must be after the start date.")
+    if not data.get("wants_contract") and not data.get("general_tasks"):
+        errors["general_tasks"] = _(
+            "Choose at least one way to help: a paid contract or a volunteer task."
+        )
+    if any(q.is_student for q in data.get("qualifications") or []) and not data.get("study_year"):
+        errors["study_year"] = _("Tell us which year of study you are in.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @dataclass(frozen=True)
 class Registration:
     volunteer: Volunteer
@@ -97,6 +118,7 @@ def _set_relations(volunteer: Volunteer, data: dict[str, Any]) -> None:
 
 def volunteer_register(*, data: dict[str, Any], language: str = "nb") -> Registration:
     """Register from the public form. The same e-mail updates the existing registration."""
+    volunteer_data_check(data=data)
     try:
         return _register(data=data, language=language)
     except IntegrityError:
@@ -133,6 +155,7 @@ def _register(*, data: dict[str, Any], language: str) -> Registration:
 @transaction.atomic
 def volunteer_update_self(*, volunteer: Volunteer, data: dict[str, Any]) -> Volunteer:
     """The volunteer changes their own data through their personal link."""
+    volunteer_data_check(data=data)
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     _apply(volunteer, data)
     volunteer.consent_version = settings.DUGNAD["PRIVACY_NOTICE_VERSION"]

@@ -299,3 +299,45 @@ def test_changing_qualification_drops_open_proposals(world, trigger):
     assert (need.qualification, need.priority) == (world.quals["sykepleier"], 3)
     assert not Proposal.objects.filter(pk=proposal.pk).exists()
     trigger.assert_called_once()
+
+
+# --- rules on what a need asks for (kept by the service, shown by the form) ------------------
+
+
+def test_a_skill_cannot_be_both_required_and_preferred_whoever_creates_the_need(world):
+    from tests.staffing.factories import SkillFactory
+
+    med = SkillFactory()
+    with pytest.raises(ValidationError) as caught:
+        services.need_create_draft(
+            by=world.leader,
+            unit=world.ward,
+            qualification=world.quals["sykepleier"],
+            shifts=[_spec(1)],
+            required_skills=[med],
+            preferred_skills=[med],
+        )
+    assert list(caught.value.message_dict) == ["preferred_skills"]
+    assert not Need.objects.exists()
+
+
+def test_a_skill_cannot_be_both_required_and_preferred_on_a_change_either(world, trigger):
+    from tests.staffing.factories import SkillFactory
+
+    med = SkillFactory()
+    need = NeedFactory(unit=world.home, created_by=world.leader)
+    with pytest.raises(ValidationError) as caught:
+        services.need_update(
+            need=need,
+            by=world.leader,
+            qualification=need.qualification,
+            title="Endret",
+            description="",
+            priority=need.priority,
+            requires_police_certificate=True,
+            required_skills=[med],
+            preferred_skills=[med],
+        )
+    assert list(caught.value.message_dict) == ["preferred_skills"]
+    need.refresh_from_db()
+    assert need.title != "Endret" and not need.preferred_skills.exists()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from needs.models import Need, Priority, Shift
 from needs.shifts import OSLO
 from tests.needs.factories import NeedFactory, ShiftFactory, place, tomorrow_at
-from tests.staffing.factories import DistrictFactory, UnitFactory
+from tests.staffing.factories import DistrictFactory, SkillFactory, UnitFactory
 
 
 def _day(days: int) -> dt.date:
@@ -113,6 +113,18 @@ def test_forged_unit_gives_a_form_error_and_saves_nothing(client, world):
     response = client.post(reverse("needs:create"), _create_data(world, unit=world.other.pk))
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
+    assert not Need.objects.exists()
+
+
+def test_a_skill_both_required_and_preferred_is_shown_on_the_field(client, world):
+    med = SkillFactory()
+    client.force_login(world.leader)
+    data = _create_data(world, required_skills=[med.pk], preferred_skills=[med.pk])
+    response = client.post(reverse("needs:create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["preferred_skills"] == [
+        "En ferdighet kan ikke være både påkrevd og ønsket."
+    ]
     assert not Need.objects.exists()
 
 

@@ -105,6 +105,59 @@ def test_student_must_give_year_of_study(client, world):
     assert Volunteer.objects.get().study_year == 2
 
 
+def test_student_year_is_asked_on_its_field(client, world):
+    data = form_data(world, qualifications=[world.quals["sykepleierstudent"].pk])
+    response = client.post(URL, data)
+    assert response.context["form"].errors["study_year"] == ["Skriv hvilket studieår du går i."]
+    assert not Volunteer.objects.exists()
+
+
+def _valid_data(world, **overrides):
+    from volunteers.forms import RegistrationForm
+
+    form = RegistrationForm(form_data(world))
+    assert form.is_valid(), form.errors
+    return {**form.cleaned_data, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"wants_contract": False, "general_tasks": []}, "general_tasks"),
+        ({"qualifications": "student", "study_year": None}, "study_year"),
+        ({"available_to": dt.date(2020, 1, 1)}, "available_to"),
+        ({"district": None, "postcode": ""}, "district"),
+    ],
+)
+def test_the_registration_service_keeps_the_rules_for_any_caller(world, overrides, field):
+    """Not only the public form: a command, a task or a test calling the service directly."""
+    from django.core.exceptions import ValidationError
+
+    from volunteers import services
+
+    if overrides.get("qualifications") == "student":
+        overrides["qualifications"] = [world.quals["sykepleierstudent"]]
+    with pytest.raises(ValidationError) as caught:
+        services.volunteer_register(data=_valid_data(world, **overrides))
+    assert list(caught.value.message_dict) == [field]
+    assert not Volunteer.objects.exists()
+
+
+def test_the_volunteers_own_update_keeps_the_rules_too(world):
+    from django.core.exceptions import ValidationError
+
+    from volunteers import services
+
+    volunteer = services.volunteer_register(data=_valid_data(world)).volunteer
+    with pytest.raises(ValidationError) as caught:
+        services.volunteer_update_self(
+            volunteer=volunteer, data=_valid_data(world, wants_contract=False, general_tasks=[])
+        )
+    assert list(caught.value.message_dict) == ["general_tasks"]
+    volunteer.refresh_from_db()
+    assert volunteer.wants_contract is True
+
+
 def test_malformed_choices_give_form_errors_not_server_errors(client, world):
     data = form_data(world, qualifications=["abc"], district="999999", weekdays=["9"])
     response = client.post(URL, data)
