@@ -167,3 +167,30 @@ def test_every_reason_has_words_in_each_language(language):
         texts = {code: explain.reason_text(Reason(code, example)) for code in codes}
     assert all(text and text != generic for text in texts.values()), texts
     assert len(set(texts.values())) == len(codes)
+
+
+def test_loading_runs_a_fixed_number_of_queries_whatever_the_size(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from matching.adapter import instance_build, why_not
+
+    med = SkillFactory(code="legemiddel", name="Legemiddelhåndtering")
+    need_with_shifts(world, shifts=((3, 7),), required_skills=[med])
+    worker = employee(world, skills=[med])
+    agency_temp(world)
+    with CaptureQueriesContext(connection) as small:
+        instance_build()
+    for day in range(4, 9):
+        need_with_shifts(world, shifts=((day, 7), (day, 15)), preferred_skills=[med])
+        employee(world, skills=[med])
+        employee(world, "sykepleier", percent=60, wants_more=True)
+        agency_temp(world)
+    with CaptureQueriesContext(connection) as large:
+        loaded = instance_build()
+    with CaptureQueriesContext(connection) as one:
+        why_not(worker_id=worker.pk, shift_id=next(iter(loaded.shifts)))
+
+    assert len(loaded.instance.slots) == 11
+    assert len(large) == len(small) <= 20
+    assert len(one) <= 20
