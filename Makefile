@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint check-migrations pytest browser bench messages lock clean
+.PHONY: install run demo test lint layers check-migrations pytest browser bench messages lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,13 +32,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The apps' layers and no import circles (contracts in pyproject.toml, docs/architecture.md).
+layers: install
+	$(BIN)/lint-imports
+
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: lint check-migrations pytest
+test: lint layers check-migrations pytest
 
 browser: install
 	DUGNAD_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)

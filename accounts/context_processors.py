@@ -8,8 +8,8 @@ NAVIGATION = [
     (_("My needs"), "needs:list", {Role.UNIT_LEADER}),
     (_("Needs"), "needs:list", {Role.COORDINATOR}),
     (_("Matching"), "matching:index", {Role.COORDINATOR}),
-    (_("Onboarding"), "staffing:onboarding", {Role.HR}),
-    (_("Placements"), "staffing:placements", {Role.UNIT_LEADER, Role.COORDINATOR}),
+    (_("Onboarding"), "placements:onboarding", {Role.HR}),
+    (_("Placements"), "placements:placements", {Role.UNIT_LEADER, Role.COORDINATOR}),
     (_("Volunteers"), "volunteers:queue", {Role.VOLUNTEER_COORDINATOR}),
 ]
 

@@ -1,8 +1,8 @@
 """The one door every staff view goes through.
 
-`role_required` guards a view by role; `units_visible_to` scopes data to what a user may see.
-Administrators may open every staff page. A unit leader sees only the units they lead and
-their sub-units; never another unit's needs or people.
+`role_required` guards a view by role; `staffing.selectors.units_visible_to` scopes data to what
+a user may see (it needs the unit tree, so it lives in `staffing`, above `accounts`).
+Administrators may open every staff page.
 """
 
 from collections.abc import Callable
@@ -10,7 +10,6 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import Role
@@ -33,19 +32,6 @@ def role_required(*roles: str) -> Callable:
         return wrapper
 
     return decorator
-
-
-def units_visible_to(user) -> QuerySet:
-    """Units whose needs and people this user may see."""
-    from staffing.models import Unit
-
-    if not user.is_authenticated or not user.is_active:
-        return Unit.objects.none()
-    if user.has_role(Role.COORDINATOR, Role.HR, Role.VOLUNTEER_COORDINATOR):
-        return Unit.objects.all()
-    if user.role == Role.UNIT_LEADER:
-        return Unit.objects.filter(pk__in=Unit.objects.subtree_ids(user.led_units.all()))
-    return Unit.objects.none()
 
 
 def can_see_all_units(user) -> bool:

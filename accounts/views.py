@@ -6,7 +6,7 @@ from accounts.models import Role
 START_PAGES = {
     Role.UNIT_LEADER: "needs:list",
     Role.COORDINATOR: "matching:index",
-    Role.HR: "staffing:onboarding",
+    Role.HR: "placements:onboarding",
     Role.VOLUNTEER_COORDINATOR: "volunteers:queue",
 }
 

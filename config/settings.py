@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "outbox",
     "staffing",
     "needs",
+    "placements",
     "volunteers",
     "matching",
 ]
@@ -176,7 +177,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
     "onboarding-overdue-reminders": {
-        "task": "staffing.tasks.onboarding_notify_overdue",
+        "task": "placements.tasks.onboarding_notify_overdue",
         "schedule": crontab(hour=7, minute=0),
     },
 }

@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("needs/", include("needs.urls")),
     path("matching/", include("matching.urls")),
-    path("onboarding/", include("staffing.urls")),
+    path("onboarding/", include("placements.urls")),
     path("", include("volunteers.urls")),
 ]
 

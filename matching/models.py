@@ -95,7 +95,7 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reject_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     placement = models.ForeignKey(
-        "staffing.Placement",
+        "placements.Placement",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -8,7 +8,8 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,9 @@ from matching.adapter import why_not as adapter_why_not
 from matching.engine import solve
 from matching.models import MatchingRun, Proposal, ProposalRejection, UnfilledSlot
 from needs.models import Need, Shift
-from staffing.models import Placement, PlacementShift, Worker
+from placements.models import Placement, PlacementShift
+from placements.services import PlacementOverlap, placement_create_for_approval
+from staffing.models import Worker
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +172,6 @@ def _conflict(worker: Worker, shift: Shift) -> Reason | None:
 def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
     """Approve inside the caller's transaction. Locks in a fixed order (worker, shift,
     proposal) so that concurrent approvals serialise per worker and never deadlock."""
-    from staffing.services import placement_checklist_create
-
     worker = Worker.objects.select_for_update().get(pk=proposal.worker_id)
     shift = Shift.objects.select_for_update().select_related("need").get(pk=proposal.shift_id)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -189,28 +190,15 @@ def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
         raise ValidationError(explain.reason_sentence(worker.full_name, reason))
 
     now = timezone.now()
-    placement = (
-        Placement.objects.filter(worker=worker, need=need, status=Placement.Status.ACTIVE)
-        .order_by("pk")
-        .first()
-    )
-    if placement is None:
-        placement = Placement.objects.create(
-            worker=worker, unit_id=need.unit_id, need=need, approved_by=by, approved_at=now
-        )
     try:
-        with transaction.atomic():
-            PlacementShift.objects.create(
-                placement=placement, shift=shift, worker=worker, start=shift.start, end=shift.end
-            )
-    except IntegrityError as exc:  # the exclusion constraint on PostgreSQL
+        placement = placement_create_for_approval(worker=worker, shift=shift, by=by, at=now)
+    except PlacementOverlap as exc:  # the exclusion constraint on PostgreSQL
         raise ValidationError(explain.reason_sentence(worker.full_name, Reason("overlap"))) from exc
     proposal.status = Proposal.Status.APPROVED
     proposal.decided_by = by
     proposal.decided_at = now
     proposal.placement = placement
     proposal.save(update_fields=["status", "decided_by", "decided_at", "placement"])
-    placement_checklist_create(placement=placement)
     return placement
 
 
@@ -295,3 +283,62 @@ def proposal_pick_alternative(*, proposal: Proposal, worker: Worker, by: User) -
         original.reject_reason = _("An alternative was picked.")
         original.save(update_fields=["status", "decided_by", "decided_at", "reject_reason"])
     return placement
+
+
+# --- what other apps ask of matching (registered in matching/hooks.py) -----------------------
+
+
+def proposals_discard_for_shifts(*, shift_ids: list[int], **_context: object) -> int:
+    """The shifts were cancelled or now ask for something else: their open proposals go (the
+    next run proposes afresh). Decided proposals stay as the record of what was decided."""
+    deleted, _per_model = Proposal.objects.filter(
+        shift__in=shift_ids, status=Proposal.Status.PROPOSED
+    ).delete()
+    return deleted
+
+
+ERASED = "(erased)"
+
+
+def _scrub(texts: dict | str | None, name: str) -> dict | str | None:
+    if not name or not texts:
+        return texts
+    if isinstance(texts, str):
+        return texts.replace(name, ERASED)
+    return {code: text.replace(name, ERASED) for code, text in texts.items()}
+
+
+@transaction.atomic
+def proposals_worker_erase(*, worker: Worker, by: User | None = None) -> None:
+    """The person is erased (`staffing.services.worker_erase`): their open proposals go, they
+    leave every list of alternatives, their name leaves every stored explanation, and their
+    decided proposals keep only what was decided (no explanation, no reason text). Rejections
+    of them go too: an erased worker is never proposed again anyway."""
+    name = worker.full_name.strip()
+    Proposal.objects.filter(worker=worker, status=Proposal.Status.PROPOSED).delete()
+    Proposal.objects.filter(worker=worker).update(explanations={}, reject_reason="")
+    ProposalRejection.objects.filter(worker=worker).delete()
+    # JSON containment differs between SQLite and PostgreSQL; the name or id as text finds
+    # every candidate row on both, and Python decides.
+    candidates = Proposal.objects.exclude(worker=worker)
+    if name:
+        candidates = candidates.filter(
+            Q(alternatives__icontains=f'"worker": {worker.pk}')
+            | Q(alternatives__icontains=name)
+            | Q(explanations__icontains=name)
+        )
+    else:
+        candidates = candidates.filter(alternatives__icontains=f'"worker": {worker.pk}')
+    changed = []
+    for proposal in candidates.select_for_update():
+        alternatives = [
+            {**a, "reason": _scrub(a.get("reason"), name)}
+            for a in proposal.alternatives or []
+            if a.get("worker") != worker.pk
+        ]
+        explanations = _scrub(proposal.explanations, name)
+        if alternatives != proposal.alternatives or explanations != proposal.explanations:
+            proposal.alternatives = alternatives
+            proposal.explanations = explanations
+            changed.append(proposal)
+    Proposal.objects.bulk_update(changed, ["alternatives", "explanations"])

@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import units_visible_to
 from core.dates import SHIFT_DATES
 from core.forms import DateRangeField, LineField, TextField
 from needs.models import Need, Priority
 from needs.services import need_fields_check
 from needs.shifts import MAX_PATTERN_DAYS, OSLO, ShiftSpec, expand_pattern, local_span
 from staffing.models import Qualification, Skill
+from staffing.selectors import units_visible_to
 
 WEEKDAYS = [
     (0, _("Monday")),

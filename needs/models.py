@@ -78,6 +78,12 @@ class Need(models.Model):
     def __str__(self) -> str:
         return self.title or f"{self.qualification} – {self.unit}"
 
+    @property
+    def is_changeable(self) -> bool:
+        """The one answer to "may this need still change?": drafts and submitted needs may;
+        closed and cancelled ones may not (services refuse, pages hide the buttons)."""
+        return self.state in (self.State.DRAFT, self.State.SUBMITTED)
+
 
 class ShiftQuerySet(models.QuerySet):
     def active(self):

@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.permissions import units_visible_to
+from needs import hooks
 from needs.models import Need, Shift
+from staffing.selectors import units_visible_to
 
 
 class NeedStatus:
@@ -82,21 +83,20 @@ def _count_for_shift(queryset: QuerySet) -> Subquery:
     )
 
 
-def _proposed_count() -> Coalesce:
-    from matching.models import Proposal
+def _counted(name: str, **filters) -> Coalesce | Value:
+    # The rows belong to placements and matching (needs.hooks), which register them.
+    rows = hooks.counter_rows(name)
+    if rows is None:
+        return Value(0, output_field=IntegerField())
+    return _count_for_shift(rows.filter(shift=OuterRef("pk"), **filters))
 
-    return _count_for_shift(
-        Proposal.objects.filter(shift=OuterRef("pk"), status=Proposal.Status.PROPOSED)
-    )
+
+def _proposed_count() -> Coalesce | Value:
+    return _counted("proposed")
 
 
-def _approved_count(*, ready_only: bool = False) -> Coalesce:
-    from staffing.models import PlacementShift
-
-    rows = PlacementShift.objects.filter(shift=OuterRef("pk"), is_active=True)
-    if ready_only:
-        rows = rows.filter(placement__ready_at__isnull=False)
-    return _count_for_shift(rows)
+def _approved_count(*, ready_only: bool = False) -> Coalesce | Value:
+    return _counted("ready" if ready_only else "approved")
 
 
 def shifts_with_coverage(queryset: QuerySet | None = None) -> QuerySet:
@@ -188,15 +188,9 @@ def need_get_editable_for_user(user, pk: int) -> Need:
 
 
 def need_shifts(need: Need) -> list[Shift]:
-    """A need's shifts with coverage and, for approved placements, who and whether ready."""
-    from staffing.models import PlacementShift
-
-    placements = PlacementShift.objects.filter(is_active=True).select_related("placement", "worker")
-    return list(
-        shifts_with_coverage(need.shifts.all()).prefetch_related(
-            Prefetch("placement_shifts", queryset=placements, to_attr="active_placements")
-        )
-    )
+    """A need's shifts with coverage and, for approved placements, who and whether ready
+    (`shift.active_placements`, prefetched by placements through needs.hooks)."""
+    return list(shifts_with_coverage(need.shifts.all()).prefetch_related(*hooks.shift_prefetches()))
 
 
 def needs_for_leader(user) -> QuerySet:
@@ -226,14 +220,4 @@ def needs_open_overview(*, now: dt.datetime | None = None) -> QuerySet:
             "-slots_open",
             "pk",
         )
-    )
-
-
-def coordinator_emails() -> list[str]:
-    from accounts.models import User
-
-    return list(
-        User.objects.filter(role=Role.COORDINATOR, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
     )

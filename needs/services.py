@@ -1,8 +1,9 @@
 """Writes for needs: create a draft, change its shifts, submit, change, cancel.
 
 Each function validates, then writes in one transaction. Submitting or changing a submitted
-need asks for a matching run. Cancelling shifts never deletes a placement: its shifts become
-inactive, a placement with no active shifts left is ended, and the coordinators are told.
+need asks for a matching run (`core.tasks_by_name`). Cancelling shifts never deletes a
+placement: placements ends them and tells the coordinators, and matching drops its open
+proposals; both are reached through `needs.hooks`, since needs sits below them.
 """
 
 import datetime as dt
@@ -12,15 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.permissions import units_visible_to
-from matching.triggers import request_matching_run
+from core.tasks_by_name import request_matching_run
+from needs import hooks
 from needs.models import Need, Shift
-from needs.selectors import coordinator_emails
 from needs.shifts import ShiftCheck, ShiftSpec, check_shifts, describe
-from outbox.services import message_enqueue
+from staffing.selectors import units_visible_to
 
 
 class ShiftsInvalid(ValidationError):
@@ -127,8 +126,6 @@ def need_update(
 ) -> Need:
     """Change what a need asks for. Open proposals of a submitted need are dropped when the
     qualification or required skills change, since they were made for the old request."""
-    from matching.models import Proposal
-
     need_fields_check(required_skills=required_skills, preferred_skills=preferred_skills)
     need = Need.objects.select_for_update().get(pk=need.pk)
     _check_changeable(need)
@@ -148,13 +145,13 @@ def need_update(
     need.preferred_skills.set(preferred_skills)
     if need.state == Need.State.SUBMITTED:
         if asks_differently:
-            Proposal.objects.filter(shift__need=need, status=Proposal.Status.PROPOSED).delete()
+            hooks.shifts_changed(shift_ids=list(need.shifts.values_list("pk", flat=True)))
         request_matching_run(trigger="need_changed", requested_by_id=by.pk)
     return need
 
 
 def _check_changeable(need: Need) -> None:
-    if need.state not in (Need.State.DRAFT, Need.State.SUBMITTED):
+    if not need.is_changeable:
         raise ValidationError(_("A closed or cancelled need cannot be changed."))
 
 
@@ -166,19 +163,16 @@ def need_shifts_update(
 
     A shift with approved placements keeps its times (cancel it and add a new one instead) and
     its headcount cannot drop below the number approved. Removing a shift of a draft deletes
-    it; of a submitted need cancels it, ending placements as `shifts_cancel` does.
+    it; of a submitted need cancels it, ending placements as `_shifts_cancel` does.
     """
-    from matching.models import Proposal
-    from staffing.models import PlacementShift
-
     need = Need.objects.select_for_update().get(pk=need.pk)
     _check_changeable(need)
     existing = {s.pk: s for s in need.shifts.active()}
     approved: dict[int, int] = {}
-    for shift_id in PlacementShift.objects.filter(
-        shift__in=existing.keys(), is_active=True
-    ).values_list("shift_id", flat=True):
-        approved[shift_id] = approved.get(shift_id, 0) + 1
+    placed = hooks.counter_rows("approved")
+    if placed is not None:
+        for shift_id in placed.filter(shift__in=existing.keys()).values_list("shift_id", flat=True):
+            approved[shift_id] = approved.get(shift_id, 0) + 1
 
     keep = [row for row in rows if not row.delete]
     if not keep:
@@ -244,8 +238,7 @@ def need_shifts_update(
             retimed.append(shift.pk)
         shift.start, shift.end, shift.headcount = row.start, row.end, row.headcount
         shift.save(update_fields=["start", "end", "headcount"])
-    if retimed:
-        Proposal.objects.filter(shift__in=retimed, status=Proposal.Status.PROPOSED).delete()
+    hooks.shifts_changed(shift_ids=retimed)
     if to_remove:
         if need.state == Need.State.DRAFT:
             Shift.objects.filter(pk__in=[s.pk for s in to_remove]).delete()
@@ -305,61 +298,11 @@ def need_cancel(*, need: Need, by, reason: str = "") -> Need:
     return need
 
 
-def _shifts_cancel(*, need: Need, shifts: list[Shift], reason: str) -> int:
-    """Cancel shifts; returns how many placements were ended."""
-    from matching.models import Proposal
-    from staffing.models import Placement, PlacementShift
-
+def _shifts_cancel(*, need: Need, shifts: list[Shift], reason: str) -> None:
+    """Cancel shifts. Placements on them end (never deleted) and matching's open proposals for
+    them go: the apps that own those rows do it (needs.hooks)."""
     if not shifts:
-        return 0
-    now = timezone.now()
-    ids = [s.pk for s in shifts]
-    Shift.objects.filter(pk__in=ids).update(cancelled_at=now)
-    Proposal.objects.filter(shift__in=ids, status=Proposal.Status.PROPOSED).delete()
-    affected = list(
-        PlacementShift.objects.filter(shift__in=ids, is_active=True).select_related(
-            "worker", "placement"
-        )
-    )
-    if not affected:
-        return 0
-    PlacementShift.objects.filter(pk__in=[ps.pk for ps in affected]).update(is_active=False)
-    placement_ids = {ps.placement_id for ps in affected}
-    still_active = set(
-        PlacementShift.objects.filter(placement__in=placement_ids, is_active=True).values_list(
-            "placement_id", flat=True
-        )
-    )
-    ended = placement_ids - still_active
-    Placement.objects.filter(pk__in=ended, status=Placement.Status.ACTIVE).update(
-        status=Placement.Status.ENDED, ended_at=now, end_reason=reason[:200]
-    )
-    _notify_coordinators(need=need, affected=affected, ended=ended, reason=reason)
-    return len(ended)
-
-
-def _notify_coordinators(*, need: Need, affected, ended: set[int], reason: str) -> None:
-    recipients = coordinator_emails()
-    if not recipients:
         return
-    lines = [
-        _("Shifts with approved placements were cancelled at %(unit)s (need: %(need)s).")
-        % {"unit": need.unit, "need": need},
-        reason,
-        "",
-    ]
-    for ps in affected:
-        start = timezone.localtime(ps.start)
-        end = timezone.localtime(ps.end)
-        state = _("placement ended") if ps.placement_id in ended else _("other shifts remain")
-        lines.append(f"- {ps.worker.full_name}: {start:%d.%m.%Y %H:%M}–{end:%H:%M} ({state})")
-    subject = _("Dugnad: shifts with placed people were cancelled")
-    body = "\n".join(lines)
-    for recipient in recipients:
-        message_enqueue(
-            recipient=recipient,
-            kind="needs.shifts_cancelled",
-            subject=subject,
-            body=body,
-            language=get_language() or "",
-        )
+    ids = [s.pk for s in shifts]
+    Shift.objects.filter(pk__in=ids).update(cancelled_at=timezone.now())
+    hooks.shifts_cancelled(need=need, shift_ids=ids, reason=reason)

@@ -87,10 +87,9 @@ def need_create(request: HttpRequest) -> HttpResponse:
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get_for_user(request.user, pk)
     shifts = selectors.need_shifts(need)
-    can_change = (request.user.role == LEADER or request.user.is_administrator) and need.state in (
-        Need.State.DRAFT,
-        Need.State.SUBMITTED,
-    )
+    can_change = (
+        request.user.role == LEADER or request.user.is_administrator
+    ) and need.is_changeable
     return render(
         request,
         "needs/need_detail.html",
@@ -99,7 +98,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _unchangeable(request: HttpRequest, need: Need) -> HttpResponse | None:
-    if need.state in (Need.State.DRAFT, Need.State.SUBMITTED):
+    if need.is_changeable:
         return None
     messages.error(request, _("A closed or cancelled need cannot be changed."))
     return redirect("needs:detail", pk=need.pk)

@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$PWD/.venv/bin/python"
 IGNORE=(--ignore='.venv/*' --ignore='static/*' --ignore='var/*' --ignore='staticfiles/*' --ignore='tests/*' --ignore='scripts/*')
-for app in accounts outbox staffing needs volunteers matching; do
+for app in accounts outbox staffing needs placements volunteers matching; do
   (cd "$app" && "$PY" ../manage.py makemessages -l nb --no-obsolete --no-location "${IGNORE[@]}" >/dev/null)
 done
 "$PY" manage.py makemessages -l nb --no-obsolete --no-location "${IGNORE[@]}" \
-  --ignore='accounts/*' --ignore='staffing/*' --ignore='needs/*' --ignore='volunteers/*' \
+  --ignore='accounts/*' --ignore='staffing/*' --ignore='needs/*' --ignore='placements/*' --ignore='volunteers/*' \
   --ignore='matching/*' --ignore='outbox/*' >/dev/null
 "$PY" manage.py compilemessages --ignore='.venv' >/dev/null
 echo "catalogues updated; untranslated Bokmål entries:"

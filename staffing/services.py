@@ -1,100 +1,32 @@
-"""Onboarding rules: checklist creation, item changes, police certificates, contracts, readiness.
+"""Writes to the workforce: a worker's contact details, HPR verification, the worker behind a
+volunteer, and erasure.
 
-Every write here is one transaction and leaves an audit entry (who, when, old → new). Only HR
-officers and administrators may change checklist items.
+Staffing owns the `Worker` rows: other apps change them only through these functions.
 """
 
-import calendar
 import datetime as dt
-import logging
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES, DateRange
-from outbox.services import message_enqueue
+from core.tasks_by_name import request_matching_run
+from staffing import erasure
+from staffing.audit import audit_changes, audit_record_opened, audit_values_blank, snapshot
 from staffing.models import (
     AuditEntry,
-    CertificatePurpose,
-    ChecklistItem,
-    ChecklistTemplate,
-    ContractType,
-    EmploymentContract,
-    ItemType,
-    Placement,
-    PoliceCertificate,
-    Sector,
-    Unit,
+    Availability,
+    District,
+    Qualification,
+    Skill,
     Worker,
     WorkerSource,
 )
-from staffing.models.onboarding import ITEM_TYPES_WITH_DATA
 
-logger = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
-Status = ChecklistItem.Status
-AUDITED_ITEM_FIELDS = (
-    "status",
-    "not_applicable_reason",
-    "note",
-    "done_by_id",
-    "done_at",
-    "police_certificate_id",
-    "access_ordered_on",
-    "access_granted_on",
-)
 AUDITED_WORKER_FIELDS = ("first_name", "last_name", "email", "phone")
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same calendar day `months` months earlier (clamped to the month's last day)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def local_today() -> dt.date:
-    return timezone.localtime(timezone.now(), OSLO).date()
-
-
-def certificate_purpose_for(unit: Unit) -> str:
-    if unit.sector == Sector.KINDERGARTENS:
-        return CertificatePurpose.KINDERGARTEN
-    if unit.sector == Sector.SCHOOLS:
-        return CertificatePurpose.SCHOOL
-    return CertificatePurpose.HEALTH_CARE
-
-
-def placement_first_shift_start(placement: Placement) -> dt.datetime | None:
-    return placement.shifts.filter(is_active=True).aggregate(first=Min("start"))["first"]
-
-
-def _first_shift_day(placement: Placement) -> dt.date | None:
-    start = placement_first_shift_start(placement)
-    return timezone.localtime(start, OSLO).date() if start else None
-
-
-def _date_range_errors(**dates: tuple[dt.date | None, DateRange]) -> dict[str, str]:
-    """Field -> message for each given date outside its range (core.dates)."""
-    errors = {}
-    for name, (value, date_range) in dates.items():
-        message = value and date_range.error(value)
-        if message:
-            errors[name] = message
-    return errors
 
 
 def _require_hr(by: User) -> None:
@@ -102,549 +34,24 @@ def _require_hr(by: User) -> None:
         raise PermissionDenied
 
 
-def _cleared_certificate(worker: Worker, purpose: str) -> PoliceCertificate | None:
-    return (
-        PoliceCertificate.objects.filter(worker=worker, purpose=purpose, cleared=True)
-        .order_by("-presented_on", "-pk")
-        .first()
-    )
-
-
-def _snapshot(obj, fields: Iterable[str]) -> dict[str, object]:
-    return {name: getattr(obj, name) for name in fields}
-
-
-def _audit(*, obj, before: dict[str, object], by: User | None) -> list[AuditEntry]:
-    object_type = obj._meta.label_lower
-    entries = [
-        AuditEntry(
-            actor=by,
-            object_type=object_type,
-            object_id=obj.pk,
-            field=name,
-            old_value="" if old is None else str(old),
-            new_value="" if getattr(obj, name) is None else str(getattr(obj, name)),
-        )
-        for name, old in before.items()
-        if getattr(obj, name) != old
-    ]
-    AuditEntry.objects.bulk_create(entries)
-    return entries
-
-
-def _save_item(item: ChecklistItem, before: dict[str, object], by: User | None) -> None:
-    changed = [name for name, old in before.items() if getattr(item, name) != old]
-    if not changed:
-        return
-    item.save(update_fields=[*changed, "updated_at"])
-    _audit(obj=item, before=before, by=by)
-
-
-def _close(item: ChecklistItem, *, status: str, by: User | None, note: str | None = None) -> None:
-    item.status = status
-    if item.item_type == ItemType.SYSTEM_ACCESS and status == Status.DONE:
-        # Marked done without dates (e.g. in bulk): access was granted today.
-        item.access_granted_on = item.access_granted_on or local_today()
-        item.access_ordered_on = item.access_ordered_on or item.access_granted_on
-    if note is not None:
-        item.note = note
-    if status in (Status.DONE, Status.NOT_APPLICABLE):
-        if item.done_at is None:
-            item.done_at = timezone.now()
-            item.done_by = by
-    else:
-        item.done_at = None
-        item.done_by = None
-
-
-# --- checklist --------------------------------------------------------------------------------
-
-
-def _reuse_certificate(item: ChecklistItem, certificate: PoliceCertificate | None) -> None:
-    if item.item_type == ItemType.POLICE_CERTIFICATE and certificate is not None:
-        item.status = Status.DONE
-        item.police_certificate = certificate
-        item.done_at = timezone.now()
-        item.note = _("Certificate on record for this purpose reused.")
-
-
-def _mandatory_item_types(worker: Worker, need, certificate: PoliceCertificate | None) -> list[str]:
-    """Items required by law whatever the templates say: a police certificate before work in
-    health and care (politiattest; the agency confirms it for its temps) and, for a volunteer
-    in paid work, a written temporary contract (arbeidsmiljøloven § 14-5)."""
-    types: list[str] = []
-    if need.requires_police_certificate:
-        if worker.source == WorkerSource.AGENCY:
-            types.append(ItemType.AGENCY_POLICE_CONFIRMATION)
-        elif worker.source == WorkerSource.VOLUNTEER or certificate is None:
-            types.append(ItemType.POLICE_CERTIFICATE)
-    if worker.source == WorkerSource.VOLUNTEER:
-        types.append(ItemType.CONTRACT)
-    return types
-
-
-@transaction.atomic
-def placement_checklist_create(*, placement: Placement) -> list[ChecklistItem]:
-    """Create the checklist for a placement from the templates for the worker's source and the
-    receiving unit. Idempotent: items that exist are kept as they are."""
-    worker = placement.worker
-    unit = placement.unit
-    need = placement.need
-    purpose = certificate_purpose_for(unit)
-    certificate = _cleared_certificate(worker, purpose)
-    first_day = _first_shift_day(placement)
-    due_on = first_day - dt.timedelta(days=1) if first_day else None
-    existing = {item.key: item for item in placement.checklist_items.all()}
-
-    new_items: list[ChecklistItem] = []
-    for template in ChecklistTemplate.objects.filter(source=worker.source, is_active=True):
-        if (
-            template.applies_when == ChecklistTemplate.Condition.NEED_REQUIRES_POLICE_CERTIFICATE
-            and not need.requires_police_certificate
-        ):
-            continue
-        if (
-            template.item_type == ItemType.POLICE_CERTIFICATE
-            and worker.source == WorkerSource.EMPLOYEE
-            and certificate is not None
-        ):
-            continue
-        title = template.title or template.get_item_type_display()
-        if template.item_type == ItemType.SYSTEM_ACCESS:
-            specs = [
-                (f"system_access:{system.pk}", f"{title}: {system.name}", system)
-                for system in unit.it_systems.all()
-            ]
-        else:
-            specs = [(template.item_type, title, None)]
-        for key, item_title, system in specs:
-            if key in existing:
-                continue
-            item = ChecklistItem(
-                placement=placement,
-                key=key,
-                template=template,
-                item_type=template.item_type,
-                title=item_title[:150],
-                required=template.required,
-                order=template.order,
-                it_system=system,
-                due_on=due_on,
-            )
-            _reuse_certificate(item, certificate)
-            new_items.append(item)
-            existing[key] = item
-    # The law does not bend to template edits: a missing, inactive or optional template never
-    # lets a placement start without these items.
-    for item_type in _mandatory_item_types(worker, need, certificate):
-        item = existing.get(item_type)
-        if item is None:
-            item = ChecklistItem(
-                placement=placement,
-                key=item_type,
-                item_type=item_type,
-                title=ItemType(item_type).label,
-                order=0,
-                due_on=due_on,
-            )
-            _reuse_certificate(item, certificate)
-            new_items.append(item)
-            existing[item_type] = item
-        if not item.required:
-            item.required = True
-            if item.pk:
-                ChecklistItem.objects.filter(pk=item.pk).update(required=True)
-    ChecklistItem.objects.bulk_create(new_items)
-    # Shifts may have moved since the checklist was made: open items follow the first shift.
-    stale = [i for i in existing.values() if i.pk and not i.is_closed and i.due_on != due_on]
-    for item in stale:
-        item.due_on = due_on
-    ChecklistItem.objects.bulk_update(stale, ["due_on"])
-    placement_refresh_readiness(placement=placement)
-    return sorted(existing.values(), key=lambda item: (item.order, item.pk or 0))
-
-
-@transaction.atomic
-def placement_refresh_readiness(*, placement: Placement) -> bool:
-    """Set or clear `ready_at` from the checklist; notify on becoming ready. Returns readiness."""
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    ready = not placement.checklist_items.required().open().exists()
-    if ready and placement.ready_at is None:
-        placement.ready_at = timezone.now()
-        placement.save(update_fields=["ready_at"])
-        _audit(obj=placement, before={"ready_at": None}, by=None)
-        placement_ready_notify(placement_id=placement.pk)
-    elif not ready and placement.ready_at is not None:
-        before = {"ready_at": placement.ready_at}
-        placement.ready_at = None
-        placement.save(update_fields=["ready_at"])
-        _audit(obj=placement, before=before, by=None)
-    return ready
-
-
-@transaction.atomic
-def checklist_item_set_status(
-    *, item: ChecklistItem, status: str, by: User, reason: str = "", note: str = ""
-) -> ChecklistItem:
-    """Change the status of an item. Items with their own data (police certificate, contract,
-    system access) are marked done through their record, not here."""
-    _require_hr(by)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
-    reason = reason.strip()
-    if status not in Status.values:
-        raise ValidationError({"status": _("Choose a valid status.")})
-    if status == Status.NOT_APPLICABLE and not reason:
-        raise ValidationError(
-            {"reason": _("Give a reason why this item does not apply.")}, code="required"
-        )
-    if status == Status.DONE and item.item_type in ITEM_TYPES_WITH_DATA:
-        raise ValidationError(
-            {"status": _("Record the details of this item to mark it as done.")}, code="data"
-        )
-    before = _snapshot(item, AUDITED_ITEM_FIELDS)
-    _close(item, status=status, by=by, note=note.strip())
-    item.not_applicable_reason = reason if status == Status.NOT_APPLICABLE else ""
-    _save_item(item, before, by)
-    placement_refresh_readiness(placement=item.placement)
-    return item
-
-
-@transaction.atomic
-def checklist_items_mark_done(*, items: Iterable[ChecklistItem], by: User) -> int:
-    """Bulk "mark done" for simple items; items that need their own data are skipped."""
-    _require_hr(by)
-    pks = [item.pk for item in items]
-    locked = list(
-        ChecklistItem.objects.select_for_update()
-        .filter(pk__in=pks)
-        .open()
-        .exclude(item_type__in=ITEM_TYPES_WITH_DATA)
-        .select_related("placement")
-    )
-    placements = {}
-    for item in locked:
-        before = _snapshot(item, AUDITED_ITEM_FIELDS)
-        _close(item, status=Status.DONE, by=by)
-        _save_item(item, before, by)
-        placements[item.placement_id] = item.placement
-    for placement in placements.values():
-        placement_refresh_readiness(placement=placement)
-    return len(locked)
-
-
-@transaction.atomic
-def police_certificate_record(
-    *,
-    item: ChecklistItem,
-    purpose: str,
-    issued_on: dt.date,
-    presented_on: dt.date,
-    cleared: bool,
-    by: User,
-) -> PoliceCertificate:
-    """Record that a police certificate was presented; never what it says."""
-    _require_hr(by)
-    item = ChecklistItem.objects.select_for_update().select_related("placement").get(pk=item.pk)
-    if item.item_type != ItemType.POLICE_CERTIFICATE:
-        raise ValidationError(_("This item is not a police certificate item."))
-    errors = _date_range_errors(
-        issued_on=(issued_on, CERTIFICATE_DATES), presented_on=(presented_on, CERTIFICATE_DATES)
-    )
-    if errors:
-        raise ValidationError(errors)
-    expected = certificate_purpose_for(item.placement.unit)
-    if purpose not in CertificatePurpose.values:
-        errors["purpose"] = _("Choose a valid purpose.")
-    elif purpose != expected:
-        # A certificate is issued for one legal basis; one for a kindergarten does not clear a
-        # person for health and care work (and the reverse).
-        errors["purpose"] = _(
-            "A police certificate for this unit must be issued under: %(purpose)s."
-        ) % {"purpose": CertificatePurpose(expected).label}
-    if presented_on > local_today():
-        errors["presented_on"] = _("The date presented cannot be in the future.")
-    max_age = settings.DUGNAD["POLICE_CERTIFICATE_MAX_AGE_MONTHS"]
-    earliest = months_before(presented_on, max_age)
-    if issued_on < earliest:
-        errors["issued_on"] = _(
-            "The certificate must be issued no more than %(months)s months before it is "
-            "presented (on or after %(date)s)."
-        ) % {"months": max_age, "date": earliest.strftime("%d.%m.%Y")}
-    elif issued_on > presented_on:
-        errors["issued_on"] = _("The issue date cannot be after the date presented.")
-    if errors:
-        raise ValidationError(errors)
-    certificate = PoliceCertificate.objects.create(
-        worker_id=item.placement.worker_id,
-        purpose=purpose,
-        issued_on=issued_on,
-        presented_on=presented_on,
-        cleared=cleared,
-        checked_by=by,
-    )
-    _audit(
-        obj=certificate,
-        before={"purpose": "", "issued_on": None, "presented_on": None, "cleared": None},
-        by=by,
-    )
-    before = _snapshot(item, AUDITED_ITEM_FIELDS)
-    item.police_certificate = certificate
-    _close(item, status=Status.DONE if cleared else Status.IN_PROGRESS, by=by, note="")
-    _save_item(item, before, by)
-    placement_refresh_readiness(placement=item.placement)
-    return certificate
-
-
-@transaction.atomic
-def contract_record(
-    *,
-    item: ChecklistItem,
-    contract_type: str,
-    by: User,
-    legal_ground: str = "",
-    starts_on: dt.date | None = None,
-    ends_on: dt.date | None = None,
-    signed_on: dt.date | None = None,
-) -> EmploymentContract:
-    """Record the employment contract. A temporary contract states its legal ground and
-    duration and is done only once signed no later than the day of the first shift."""
-    _require_hr(by)
-    item = (
-        ChecklistItem.objects.select_for_update()
-        .select_related("placement__worker")
-        .get(pk=item.pk)
-    )
-    if item.item_type != ItemType.CONTRACT:
-        raise ValidationError(_("This item is not a contract item."))
-    placement = item.placement
-    first_day = _first_shift_day(placement)
-    errors = _date_range_errors(
-        starts_on=(starts_on, CONTRACT_DATES),
-        ends_on=(ends_on, CONTRACT_DATES),
-        signed_on=(signed_on, CONTRACT_DATES),
-    )
-    if contract_type not in ContractType.values:
-        errors["contract_type"] = _("Choose a valid contract type.")
-    if contract_type == ContractType.NONE and placement.worker.source == WorkerSource.VOLUNTEER:
-        errors["contract_type"] = _(
-            "A volunteer placed in paid work needs a written temporary contract."
-        )
-    if contract_type == ContractType.TEMPORARY:
-        if not legal_ground:
-            errors["legal_ground"] = _("A temporary contract must state its legal ground.")
-        if not starts_on:
-            errors["starts_on"] = _("A temporary contract must state when it starts.")
-        if not ends_on:
-            errors["ends_on"] = _("A temporary contract must state its duration (end date).")
-    if contract_type == ContractType.EXTENDED_POSITION and not starts_on:
-        errors["starts_on"] = _("State when the extended position starts.")
-    if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = _("The end date cannot be before the start date.")
-    if signed_on and signed_on > local_today():
-        errors["signed_on"] = _("The signing date cannot be in the future.")
-    elif signed_on and first_day and signed_on > first_day:
-        errors["signed_on"] = _(
-            "The contract must be signed before the first shift (%(date)s)."
-        ) % {"date": first_day.strftime("%d.%m.%Y")}
-    if errors:
-        raise ValidationError(errors)
-    if contract_type != ContractType.TEMPORARY:
-        legal_ground = ""
-    if contract_type == ContractType.NONE:
-        starts_on = ends_on = signed_on = None
-
-    contract = EmploymentContract.objects.filter(placement=placement).first()
-    fields = ("contract_type", "legal_ground", "starts_on", "ends_on", "signed_on")
-    if contract is None:
-        contract = EmploymentContract(placement=placement)
-        before = dict.fromkeys(fields)
-    else:
-        before = _snapshot(contract, fields)
-    contract.contract_type = contract_type
-    contract.legal_ground = legal_ground
-    contract.starts_on = starts_on
-    contract.ends_on = ends_on
-    contract.signed_on = signed_on
-    contract.save()
-    _audit(obj=contract, before=before, by=by)
-
-    done = contract_type == ContractType.NONE or signed_on is not None
-    before = _snapshot(item, AUDITED_ITEM_FIELDS)
-    _close(item, status=Status.DONE if done else Status.IN_PROGRESS, by=by)
-    _save_item(item, before, by)
-    placement_refresh_readiness(placement=placement)
-    return contract
-
-
-@transaction.atomic
-def system_access_record(
-    *,
-    item: ChecklistItem,
-    by: User,
-    ordered_on: dt.date | None = None,
-    granted_on: dt.date | None = None,
-) -> ChecklistItem:
-    _require_hr(by)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
-    if item.item_type != ItemType.SYSTEM_ACCESS:
-        raise ValidationError(_("This item is not a system access item."))
-    errors = _date_range_errors(
-        ordered_on=(ordered_on, ACCESS_DATES), granted_on=(granted_on, ACCESS_DATES)
-    )
-    if errors:
-        raise ValidationError(errors)
-    if ordered_on and ordered_on > local_today():
-        errors["ordered_on"] = _("The order date cannot be in the future.")
-    if granted_on and granted_on > local_today():
-        errors["granted_on"] = _("The date access was granted cannot be in the future.")
-    elif granted_on and ordered_on and granted_on < ordered_on:
-        errors["granted_on"] = _("Access cannot be granted before it was ordered.")
-    if errors:
-        raise ValidationError(errors)
-    before = _snapshot(item, AUDITED_ITEM_FIELDS)
-    item.access_ordered_on = ordered_on or (granted_on if granted_on else None)
-    item.access_granted_on = granted_on
-    if granted_on:
-        status = Status.DONE
-    elif item.access_ordered_on:
-        status = Status.IN_PROGRESS
-    else:
-        status = Status.TODO
-    _close(item, status=status, by=by)
-    _save_item(item, before, by)
-    placement_refresh_readiness(placement=item.placement)
-    return item
-
-
 @transaction.atomic
 def worker_contact_update(*, worker: Worker, by: User, email: str, phone: str) -> Worker:
     """Change a worker's contact details (personal data), with an audit entry per field."""
     _require_hr(by)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
-    before = _snapshot(worker, AUDITED_WORKER_FIELDS)
+    before = snapshot(worker, AUDITED_WORKER_FIELDS)
     worker.email = email.strip()
     worker.phone = phone.strip()
     changed = [name for name, old in before.items() if getattr(worker, name) != old]
     if changed:
         worker.save(update_fields=[*changed, "updated_at"])
-        _audit(obj=worker, before=before, by=by)
+        audit_changes(obj=worker, before=before, by=by)
     return worker
 
 
 def worker_record_opened(*, worker: Worker, by: User) -> AuditEntry:
     """Log that someone opened a person's record (who and when; nothing else)."""
-    return AuditEntry.objects.create(
-        actor=by, object_type=Worker._meta.label_lower, object_id=worker.pk, field="record_opened"
-    )
-
-
-@transaction.atomic
-def worker_audit_anonymise(*, worker_id: int) -> int:
-    """Blank the old and new values of a worker's personal-data audit entries (who changed
-    what field, and when, stays). For the retention job that erases volunteers."""
-    return AuditEntry.objects.filter(
-        object_type=Worker._meta.label_lower, object_id=worker_id
-    ).update(old_value="", new_value="")
-
-
-# --- notifications ----------------------------------------------------------------------------
-
-
-def placement_recipients(placement: Placement) -> list[str]:
-    """Coordinators and the leaders of the placement's unit or any unit above it."""
-    unit_ids = []
-    unit: Unit | None = placement.unit
-    while unit is not None and unit.pk not in unit_ids:
-        unit_ids.append(unit.pk)
-        unit = unit.parent
-    users = User.objects.filter(is_active=True).filter(
-        Q(role=Role.COORDINATOR) | Q(role=Role.UNIT_LEADER, led_units__in=unit_ids)
-    )
-    return sorted({email for email in users.values_list("email", flat=True) if email})
-
-
-def placement_ready_notify(*, placement_id: int) -> int:
-    """Queue "placement ready" for the coordinators and the unit's leaders, in the caller's
-    transaction (the outbox sends it after the commit). Returns the messages queued."""
-    placement = Placement.objects.select_related("worker", "unit__parent").get(pk=placement_id)
-    if placement.ready_at is None:
-        return 0
-    recipients = placement_recipients(placement)
-    if not recipients:
-        return 0
-    subject = _("Placement ready: %(unit)s") % {"unit": placement.unit.name}
-    body = _(
-        "Every onboarding item for %(worker)s at %(unit)s is done. The placement is ready "
-        "to start.\n\n%(url)s"
-    ) % {
-        "worker": placement.worker.full_name,
-        "unit": placement.unit.name,
-        "url": settings.SITE_URL + reverse("needs:list"),
-    }
-    episode = f"{placement_id}:{placement.ready_at.isoformat()}"  # it may become ready again
-    for recipient in recipients:
-        message_enqueue(
-            recipient=recipient,
-            kind="placements.ready",
-            subject=subject,
-            body=body,
-            language=get_language() or "",
-            idempotency_key=f"placements.ready:{episode}:{recipient}",
-        )
-    return len(recipients)
-
-
-@transaction.atomic
-def onboarding_overdue_notify(*, today: dt.date | None = None) -> int:
-    """E-mail about placements whose required items are still open on or after their due date
-    (the day before the first shift). Each item is reported once; the messages are queued with
-    the marks and leave after the commit, never while the items are locked. Returns the
-    placements reported."""
-    today = today or local_today()
-    items = list(
-        ChecklistItem.objects.select_for_update(of=("self",))
-        .required()
-        .open()
-        .filter(
-            due_on__lte=today,
-            overdue_notified_on__isnull=True,
-            placement__status=Placement.Status.ACTIVE,
-            placement__ready_at__isnull=True,
-        )
-        .select_related("placement__unit__parent", "placement__worker")
-        .order_by("placement_id", "order")
-    )
-    by_placement: dict[int, list[ChecklistItem]] = {}
-    for item in items:
-        by_placement.setdefault(item.placement_id, []).append(item)
-    reported = 0
-    for placement_items in by_placement.values():
-        placement = placement_items[0].placement
-        recipients = placement_recipients(placement)
-        if recipients:
-            subject = _("Onboarding overdue: %(unit)s") % {"unit": placement.unit.name}
-            body = _(
-                "The placement of %(worker)s at %(unit)s is not ready and the first shift "
-                "is close. Open items:\n%(items)s"
-            ) % {
-                "worker": placement.worker.full_name,
-                "unit": placement.unit.name,
-                "items": "\n".join(f"- {item.title}" for item in placement_items),
-            }
-            for recipient in recipients:
-                message_enqueue(
-                    recipient=recipient,
-                    kind="placements.onboarding_overdue",
-                    subject=subject,
-                    body=body,
-                    language=get_language() or "",
-                    idempotency_key=f"placements.overdue:{placement.pk}:{today}:{recipient}",
-                )
-            reported += 1
-        ChecklistItem.objects.filter(pk__in=[item.pk for item in placement_items]).update(
-            overdue_notified_on=today
-        )
-    return reported
+    return audit_record_opened(obj=worker, by=by)
 
 
 @transaction.atomic
@@ -653,18 +60,87 @@ def worker_hpr_verify(*, worker: Worker, by: User) -> Worker:
 
     Authorised qualifications are matched only with a verified number, so a verification makes
     the worker newly available to matching."""
-    from matching.triggers import request_matching_run
-
     _require_hr(by)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     if not worker.hpr_number:
         raise ValidationError(_("This person has no HPR number to verify."))
     if worker.hpr_verified_at is not None:
         return worker
-    before = _snapshot(worker, ("hpr_verified_at", "hpr_verified_by_id"))
+    before = snapshot(worker, ("hpr_verified_at", "hpr_verified_by_id"))
     worker.hpr_verified_at = timezone.now()
     worker.hpr_verified_by = by
     worker.save(update_fields=["hpr_verified_at", "hpr_verified_by", "updated_at"])
-    _audit(obj=worker, before=before, by=by)
+    audit_changes(obj=worker, before=before, by=by)
     request_matching_run(trigger="worker_available", requested_by_id=by.pk)
+    return worker
+
+
+@transaction.atomic
+def worker_upsert_for_volunteer(
+    *,
+    worker_id: int | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    hpr_number: str,
+    home_district: District | None,
+    is_active: bool,
+    qualifications: Iterable[Qualification],
+    skills: Iterable[Skill],
+    availability: Iterable[tuple[dt.datetime, dt.datetime]],
+) -> Worker:
+    """Create or bring up to date the worker that stands for an admitted volunteer. A changed
+    HPR number must be verified again by HR."""
+    if worker_id is None:
+        worker = Worker(source=WorkerSource.VOLUNTEER)
+    else:
+        worker = Worker.objects.select_for_update().get(pk=worker_id)
+    worker.first_name = first_name
+    worker.last_name = last_name
+    worker.email = email
+    worker.phone = phone
+    if worker.hpr_number != hpr_number:
+        worker.hpr_number = hpr_number
+        worker.hpr_verified_at = None
+        worker.hpr_verified_by = None
+    worker.home_district = home_district
+    worker.is_active = is_active
+    worker.save()
+    worker.qualifications.set(qualifications)
+    worker.skills.set(skills)
+    worker.availability.all().delete()
+    Availability.objects.bulk_create(
+        Availability(worker=worker, start=start, end=end, note="volunteer")
+        for start, end in availability
+    )
+    return worker
+
+
+def worker_set_active(*, worker_id: int, active: bool) -> None:
+    """Take a worker out of matching (paused, left the pool) or back in."""
+    Worker.objects.filter(pk=worker_id).update(is_active=active, updated_at=timezone.now())
+
+
+@transaction.atomic
+def worker_erase(*, worker_id: int, by: User | None = None) -> Worker:
+    """Erase a person from every table that holds them, in one transaction: first what the
+    apps above staffing keep (`staffing.erasure`: proposals, placements, checklists,
+    certificates), then the worker row itself, which stays as an anonymous "(erased)" so that
+    history (counts, approved placements) keeps its shape."""
+    worker = Worker.objects.select_for_update().get(pk=worker_id)
+    erasure.erase_everywhere(worker=worker, by=by)
+    worker.first_name = ""
+    worker.last_name = _("(erased)")
+    worker.email = ""
+    worker.phone = ""
+    worker.hpr_number = ""
+    worker.hpr_verified_at = None
+    worker.hpr_verified_by = None
+    worker.is_active = False
+    worker.save()
+    worker.skills.clear()
+    worker.availability.all().delete()
+    # The audit trail keeps who changed which field when, not the old and new values.
+    audit_values_blank(object_type=Worker._meta.label_lower, object_ids=[worker.pk])
     return worker

@@ -69,9 +69,15 @@ def _ensure_checklist_templates() -> None:
     the checklist templates a data migration seeded; put them back for the next test."""
     from importlib import import_module
 
-    from django.apps import apps
+    from placements.models import ChecklistTemplate
 
-    import_module("staffing.migrations.0004_checklist_templates").seed(apps, None)
+    seeded = import_module("staffing.migrations.0004_checklist_templates").TEMPLATES
+    for source, item_type, order, applies_when in seeded:
+        ChecklistTemplate.objects.get_or_create(
+            source=source,
+            item_type=item_type,
+            defaults={"order": order, "applies_when": applies_when, "required": True},
+        )
 
 
 @pytest.fixture

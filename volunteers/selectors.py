@@ -10,12 +10,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from volunteers.exports import csv_safe
 from volunteers.filters import VolunteerFilter
 from volunteers.models import Status, Volunteer
-from volunteers.services import token_hash
+from volunteers.tokens import token_hash
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
-PHONE_RE = re.compile(r"^\+\d{6,15}$")
 
 
 def _may_see_volunteers(user) -> bool:
@@ -77,17 +77,6 @@ def referral_list(*, user) -> QuerySet:
         .prefetch_related("qualifications")
         .order_by("referral_sent_at", "registered_at")
     )
-
-
-def csv_safe(row: Iterable) -> list[str]:
-    """Spreadsheets run cells that start with = + - @ as formulas; phone numbers may stay."""
-    cells = []
-    for value in row:
-        text = "" if value is None else str(value)
-        if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not PHONE_RE.match(text):
-            text = "'" + text
-        cells.append(text)
-    return cells
 
 
 def volunteers_csv(volunteers: Iterable[Volunteer]) -> str:

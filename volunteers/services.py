@@ -2,7 +2,6 @@
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import logging
 import secrets
@@ -19,13 +18,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.dates import FOLLOW_UP_DATES, MILESTONE_DATES, DateRange
+from core.tasks_by_name import request_matching_run
 from core.text import ascii_digits
-from matching.triggers import request_matching_run
 from outbox.services import Attachment, message_enqueue, messages_erase_for_recipient
-from staffing.models import Availability, Placement, Worker, WorkerSource
-from staffing.services import worker_audit_anonymise
+from staffing.erasure import workers_in_use
+from staffing.models import Worker
+from staffing.services import worker_erase, worker_set_active, worker_upsert_for_volunteer
+from volunteers.exports import csv_safe
 from volunteers.models import Event, Milestone, Status, Volunteer
 from volunteers.rules import QualificationFacts, availability_windows, route_suggest
+from volunteers.tokens import token_hash
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +84,6 @@ class Registration:
     volunteer: Volunteer
     token: str
     created: bool
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_token(volunteer: Volunteer) -> str:
@@ -183,7 +181,7 @@ def volunteer_pause(*, volunteer: Volunteer, paused: bool) -> Volunteer:
     )
     if volunteer.worker_id:
         active = not paused and volunteer.status == Status.STAFFING_POOL
-        Worker.objects.filter(pk=volunteer.worker_id).update(is_active=active)
+        worker_set_active(worker_id=volunteer.worker_id, active=active)
         if active:
             request_matching_run(trigger="worker_available")
     return volunteer
@@ -208,20 +206,8 @@ def _erase(volunteer: Volunteer, *, kind: str, by=None) -> None:
     volunteer.languages.clear()
     volunteer.events.exclude(note="").update(note="")
     if volunteer.worker_id:
-        worker = Worker.objects.select_for_update().get(pk=volunteer.worker_id)
-        worker.first_name = ""
-        worker.last_name = _("(erased)")
-        worker.email = ""
-        worker.phone = ""
-        worker.hpr_number = ""
-        worker.hpr_verified_at = None
-        worker.hpr_verified_by = None
-        worker.is_active = False
-        worker.save()
-        worker.skills.clear()
-        worker.availability.all().delete()
-        # The audit trail keeps who changed which field when, not the old and new values.
-        worker_audit_anonymise(worker_id=worker.pk)
+        # Everywhere the person is held: proposals, placements, checklists, certificates.
+        worker_erase(worker_id=volunteer.worker_id, by=by)
     Event.objects.create(volunteer=volunteer, kind=kind, by=by)
 
 
@@ -246,43 +232,36 @@ def volunteer_withdraw(*, volunteer: Volunteer, by=None) -> Volunteer:
     return volunteer
 
 
-def _worker_availability(volunteer: Volunteer) -> list[Availability]:
+def _worker_availability(volunteer: Volunteer) -> list[tuple[dt.datetime, dt.datetime]]:
     if volunteer.available_from is None:
         return []
-    windows = availability_windows(
+    return availability_windows(
         available_from=volunteer.available_from,
         available_to=volunteer.available_to,
         weekdays=volunteer.weekday_list,
         times_of_day=volunteer.times_list,
         today=timezone.localdate(),
     )
-    return [
-        Availability(worker_id=volunteer.worker_id, start=s, end=e, note="volunteer")
-        for s, e in windows
-    ]
 
 
 def _sync_worker(volunteer: Volunteer) -> Worker:
-    worker = volunteer.worker or Worker(source=WorkerSource.VOLUNTEER)
-    worker.first_name = volunteer.first_name
-    worker.last_name = volunteer.last_name
-    worker.email = volunteer.email
-    worker.phone = volunteer.phone
-    if worker.hpr_number != volunteer.hpr_number:
-        # A changed number must be verified again by HR or the coordinator.
-        worker.hpr_number = volunteer.hpr_number
-        worker.hpr_verified_at = None
-        worker.hpr_verified_by = None
-    worker.home_district = volunteer.district
-    worker.is_active = not volunteer.is_paused
-    worker.save()
+    """Staffing owns the worker; this hands it what the volunteer told us."""
+    worker = worker_upsert_for_volunteer(
+        worker_id=volunteer.worker_id,
+        first_name=volunteer.first_name,
+        last_name=volunteer.last_name,
+        email=volunteer.email,
+        phone=volunteer.phone,
+        hpr_number=volunteer.hpr_number,
+        home_district=volunteer.district,
+        is_active=not volunteer.is_paused,
+        qualifications=volunteer.qualifications.all(),
+        skills=volunteer.languages.all(),
+        availability=_worker_availability(volunteer),
+    )
     if volunteer.worker_id != worker.pk:
         volunteer.worker = worker
         volunteer.save(update_fields=["worker", "updated_at"])
-    worker.qualifications.set(volunteer.qualifications.all())
-    worker.skills.set(volunteer.languages.all())
-    worker.availability.all().delete()
-    Availability.objects.bulk_create(_worker_availability(volunteer))
     return worker
 
 
@@ -335,7 +314,7 @@ def volunteer_screen(
             volunteer.save()
             _admit(volunteer, by=by)
         elif old == Status.STAFFING_POOL and volunteer.worker_id:
-            Worker.objects.filter(pk=volunteer.worker_id).update(is_active=False)
+            worker_set_active(worker_id=volunteer.worker_id, active=False)
     if follow_up_on or clear_follow_up:
         volunteer.follow_up_on = follow_up_on
         Event.objects.create(
@@ -378,13 +357,10 @@ def volunteers_erase_inactive(*, now: dt.datetime | None = None) -> dict[str, in
     now = now or timezone.now()
     months = settings.DUGNAD["VOLUNTEER_RETENTION_MONTHS"]
     cutoff = now - dt.timedelta(days=round(months * 30.44))
-    on_placement = Placement.objects.filter(status=Placement.Status.ACTIVE).values("worker_id")
-    stale = (
-        Volunteer.objects.present()
-        .filter(last_activity_at__lt=cutoff)
-        .exclude(worker_id__in=on_placement)
-        .select_for_update()
-    )
+    stale = Volunteer.objects.present().filter(last_activity_at__lt=cutoff)
+    for in_use in workers_in_use():  # e.g. on an active placement (staffing.erasure)
+        stale = stale.exclude(worker_id__in=in_use)
+    stale = stale.select_for_update()
     counts: dict[str, int] = {}
     for volunteer in stale:
         _erase(volunteer, kind=Event.Kind.ERASED)
@@ -397,8 +373,6 @@ REFERRAL_COLUMNS = ["first_name", "last_name", "email", "phone", "qualifications
 
 
 def referrals_csv(volunteers: Iterable[Volunteer]) -> str:
-    from volunteers.selectors import csv_safe
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

@@ -170,11 +170,11 @@ def snapshot_load(
     approval re-check's view of one decision."""
     from matching.models import ProposalRejection
     from needs.models import Need, Shift
+    from placements.models import PlacementShift
     from staffing.models import (
         AgreementRate,
         Availability,
         EmployeeProfile,
-        PlacementShift,
         Qualification,
         Skill,
         Worker,

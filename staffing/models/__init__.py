@@ -1,16 +1,5 @@
-from .onboarding import (
-    AuditEntry,
-    CertificatePurpose,
-    ChecklistItem,
-    ChecklistTemplate,
-    ContractType,
-    EmploymentContract,
-    ItemType,
-    PoliceCertificate,
-    TemporaryGround,
-)
+from .audit import AuditEntry
 from .organisation import District, ITSystem, Sector, Unit
-from .placements import Placement, PlacementShift
 from .workforce import (
     Agency,
     AgreementRate,
@@ -28,23 +17,13 @@ __all__ = [
     "AgreementRate",
     "AuditEntry",
     "Availability",
-    "CertificatePurpose",
-    "ChecklistItem",
-    "ChecklistTemplate",
-    "ContractType",
     "District",
     "EmployeeProfile",
-    "EmploymentContract",
     "FrameworkAgreement",
     "ITSystem",
-    "ItemType",
-    "Placement",
-    "PlacementShift",
-    "PoliceCertificate",
     "Qualification",
     "Sector",
     "Skill",
-    "TemporaryGround",
     "Unit",
     "Worker",
     "WorkerSource",

@@ -1,6 +1,6 @@
 import pytest
 
-from staffing.models import Placement
+from placements.models import Placement
 from tests.browser.conftest import login
 from tests.matching.factories import employee, need_with_shifts
 

@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from staffing.models import ChecklistItem, Placement
-from staffing.services import local_today
+from placements.models import ChecklistItem, Placement
+from placements.services import local_today
 from tests.browser.conftest import login
-from tests.staffing.factories import make_placement
+from tests.placements.factories import make_placement
 
 
 @pytest.fixture

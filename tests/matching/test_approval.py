@@ -10,7 +10,7 @@ from matching.services import (
     proposal_pick_alternative,
     proposal_reject,
 )
-from staffing.models import Placement, PlacementShift
+from placements.models import Placement, PlacementShift
 from tests.matching.factories import employee, need_with_shifts, proposal_in_home
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.db import connection, connections
 
 from matching.models import Proposal
 from matching.services import proposal_approve
-from staffing.models import PlacementShift
+from placements.models import PlacementShift
 from tests.matching.factories import employee, proposal_in_home
 from tests.staffing.factories import UserFactory
 

@@ -12,7 +12,8 @@ from matching.adapter import Reason, eligibility, params
 from matching.adapter.load import snapshot_load
 from matching.models import Proposal, ProposalRejection
 from matching.services import matching_run_execute, proposal_approve
-from staffing.models import Availability, Placement
+from placements.models import Placement
+from staffing.models import Availability
 from tests.matching.factories import at, employee, need_with_shifts
 from tests.matching.test_runs import agency_temp, proposed
 from tests.staffing.factories import SkillFactory

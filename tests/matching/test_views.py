@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from matching.models import MatchingRun, Proposal, UnfilledSlot
 from matching.services import matching_run_execute
-from staffing.models import Placement
+from placements.models import Placement
 from tests.matching.factories import employee, need_with_shifts, proposal_in_home
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from needs.models import Need, Shift
-from staffing.models import Placement, PlacementShift
+from placements.models import Placement, PlacementShift
 from tests.staffing.factories import (
     QualificationFactory,
     UnitFactory,

@@ -8,10 +8,11 @@ from django.utils import timezone
 from matching.models import MatchingRun, Proposal
 from needs import services
 from needs.models import Need, Shift
-from needs.selectors import NeedStatus, coordinator_emails, derive_status, need_get_for_user
+from needs.selectors import NeedStatus, derive_status, need_get_for_user
 from needs.shifts import ShiftSpec
 from outbox.models import Message
-from staffing.models import Placement, PlacementShift
+from placements.models import Placement, PlacementShift
+from placements.selectors import coordinator_emails
 from tests.needs.factories import NeedFactory, ShiftFactory, place, tomorrow_at
 from tests.staffing.factories import WorkerFactory
 
@@ -248,7 +249,7 @@ def test_cancelling_a_placed_shift_ends_the_placement_and_tells_coordinators(
     assert [world.leader.email] not in recipients
     assert all("Oda Fiktivsen" in m.body for m in mail.outbox)
     assert set(Message.objects.values_list("kind", "status")) == {
-        ("needs.shifts_cancelled", Message.Status.SENT)
+        ("placements.shifts_cancelled", Message.Status.SENT)
     }
 
 

@@ -1,5 +1,5 @@
-from accounts.permissions import units_visible_to
 from staffing.models import Unit
+from staffing.selectors import units_visible_to
 from tests.staffing.factories import UnitFactory
 
 

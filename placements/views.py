@@ -8,9 +8,9 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from core.http import safe_next
 from core.pagination import paginate
-from staffing import selectors, services
-from staffing.filters import ChecklistItemFilter
-from staffing.forms import (
+from placements import selectors, services
+from placements.filters import ChecklistItemFilter
+from placements.forms import (
     BulkDoneForm,
     ContractForm,
     ItemStatusForm,
@@ -19,8 +19,9 @@ from staffing.forms import (
     SystemAccessForm,
     WorkerContactForm,
 )
-from staffing.models import ChecklistItem, ItemType
-from staffing.models.onboarding import ITEM_TYPES_WITH_DATA
+from placements.models import ITEM_TYPES_WITH_DATA, ChecklistItem, ItemType
+from staffing import selectors as staffing_selectors
+from staffing import services as staffing_services
 
 
 @require_GET
@@ -31,7 +32,7 @@ def onboarding_queue(request):
     page, query = paginate(request, items)
     return render(
         request,
-        "staffing/onboarding_queue.html",
+        "placements/onboarding_queue.html",
         {
             "filter": item_filter,
             "page_obj": page,
@@ -54,7 +55,7 @@ def onboarding_bulk_done(request):
         messages.success(request, _("%(count)s items marked as done.") % {"count": count})
     else:
         messages.error(request, _("Select at least one item."))
-    return redirect(safe_next(request, "staffing:onboarding"))
+    return redirect(safe_next(request, "placements:onboarding"))
 
 
 def _item_form(item: ChecklistItem, data=None):
@@ -110,7 +111,7 @@ def _render_detail(request, placement, *, bound=None, contact_form=None, status=
     worker = placement.worker
     return render(
         request,
-        "staffing/placement_detail.html",
+        "placements/placement_detail.html",
         {
             "placement": placement,
             "worker": worker,
@@ -129,7 +130,7 @@ def _render_detail(request, placement, *, bound=None, contact_form=None, status=
 @role_required(Role.HR)
 def placement_detail(request, pk: int):
     placement = selectors.placement_get_for_hr(request.user, pk)
-    services.worker_record_opened(worker=placement.worker, by=request.user)
+    staffing_services.worker_record_opened(worker=placement.worker, by=request.user)
     return _render_detail(request, placement)
 
 
@@ -171,7 +172,7 @@ def checklist_item_update(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Saved: %(item)s") % {"item": item.title})
-            return redirect("staffing:placement_detail", pk=placement.pk)
+            return redirect("placements:placement_detail", pk=placement.pk)
     return _render_detail(request, placement, bound=form)
 
 
@@ -181,11 +182,11 @@ def worker_contact_update(request, pk: int):
     placement = selectors.placement_get_for_hr(request.user, pk)
     form = WorkerContactForm(request.POST)
     if form.is_valid():
-        services.worker_contact_update(
+        staffing_services.worker_contact_update(
             worker=placement.worker, by=request.user, **form.cleaned_data
         )
         messages.success(request, _("Contact details saved."))
-        return redirect("staffing:placement_detail", pk=placement.pk)
+        return redirect("placements:placement_detail", pk=placement.pk)
     return _render_detail(request, placement, contact_form=form)
 
 
@@ -197,7 +198,7 @@ def placement_overview(request):
     rows = [{"placement": p, "readiness": readiness[p.pk]} for p in page.object_list]
     return render(
         request,
-        "staffing/placement_list.html",
+        "placements/placement_list.html",
         {"page_obj": page, "rows": rows, "query": query},
     )
 
@@ -205,20 +206,20 @@ def placement_overview(request):
 @require_GET
 @role_required(Role.HR)
 def hpr_queue(request):
-    page, query = paginate(request, selectors.workers_awaiting_hpr_verification())
-    return render(request, "staffing/hpr_queue.html", {"page_obj": page, "query": query})
+    page, query = paginate(request, staffing_selectors.workers_awaiting_hpr_verification())
+    return render(request, "placements/hpr_queue.html", {"page_obj": page, "query": query})
 
 
 @require_POST
 @role_required(Role.HR)
 def hpr_verify(request, pk: int):
-    worker = selectors.worker_get_for_hpr_verification(request.user, pk)
+    worker = staffing_selectors.worker_get_for_hpr_verification(request.user, pk)
     try:
-        services.worker_hpr_verify(worker=worker, by=request.user)
+        staffing_services.worker_hpr_verify(worker=worker, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
             request, _("HPR number of %(name)s marked as verified.") % {"name": worker.full_name}
         )
-    return redirect("staffing:hpr_queue")
+    return redirect("placements:hpr_queue")

@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from staffing import services
+from placements import services
 
 
-@shared_task(name="staffing.tasks.onboarding_notify_overdue")
+@shared_task(name="placements.tasks.onboarding_notify_overdue")
 def onboarding_notify_overdue() -> int:
     return services.onboarding_overdue_notify()

@@ -45,6 +45,8 @@ class Placement(models.Model):
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
 
     class Meta:
+        # The table keeps the name it had in `staffing` (data moved with no copy).
+        db_table = "staffing_placement"
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["-approved_at"]
@@ -61,7 +63,7 @@ class Placement(models.Model):
 class PlacementShift(models.Model):
     """One shift of a placement. Worker and times are copied here so the database itself can
     refuse two active placements of one worker whose shifts overlap (exclusion constraint on
-    PostgreSQL, added in migration 0002)."""
+    PostgreSQL, added in staffing's migration 0002 on this table)."""
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="shifts")
     shift = models.ForeignKey(
@@ -73,6 +75,7 @@ class PlacementShift(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        db_table = "staffing_placementshift"
         verbose_name = _("placement shift")
         verbose_name_plural = _("placement shifts")
         ordering = ["start"]

@@ -2,7 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from staffing.models import ChecklistItem, ItemType, Unit, WorkerSource
+from placements.models import ChecklistItem, ItemType
+from staffing.models import Unit, WorkerSource
 
 OPEN = "open"
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .workforce import WorkerSource
+from staffing.models import WorkerSource
 
 
 class ItemType(models.TextChoices):
@@ -67,6 +67,7 @@ class ChecklistTemplate(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        db_table = "staffing_checklisttemplate"
         verbose_name = _("checklist template item")
         verbose_name_plural = _("checklist template items")
         ordering = ["source", "order", "pk"]
@@ -104,6 +105,7 @@ class PoliceCertificate(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
+        db_table = "staffing_policecertificate"
         verbose_name = _("police certificate record")
         verbose_name_plural = _("police certificate records")
         ordering = ["-presented_on", "-pk"]
@@ -131,7 +133,7 @@ class TemporaryGround(models.TextChoices):
 
 class EmploymentContract(models.Model):
     placement = models.OneToOneField(
-        "staffing.Placement",
+        "placements.Placement",
         on_delete=models.CASCADE,
         related_name="contract",
         verbose_name=_("placement"),
@@ -151,6 +153,7 @@ class EmploymentContract(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "staffing_employmentcontract"
         verbose_name = _("employment contract")
         verbose_name_plural = _("employment contracts")
 
@@ -174,7 +177,7 @@ class ChecklistItem(models.Model):
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
     placement = models.ForeignKey(
-        "staffing.Placement",
+        "placements.Placement",
         on_delete=models.CASCADE,
         related_name="checklist_items",
         verbose_name=_("placement"),
@@ -228,6 +231,7 @@ class ChecklistItem(models.Model):
     objects = ChecklistItemQuerySet.as_manager()
 
     class Meta:
+        db_table = "staffing_checklistitem"
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
         ordering = ["placement", "order", "pk"]
@@ -242,31 +246,3 @@ class ChecklistItem(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.NOT_APPLICABLE)
-
-
-class AuditEntry(models.Model):
-    """Who changed what, when: old → new. Never holds certificate contents (there are none)."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    object_type = models.CharField(_("object type"), max_length=60)
-    object_id = models.PositiveBigIntegerField(_("object id"))
-    field = models.CharField(_("field"), max_length=60)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-
-    class Meta:
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.object_type}#{self.object_id}.{self.field}"

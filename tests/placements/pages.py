@@ -1,6 +1,7 @@
-from staffing.models import ChecklistItem
+from placements.models import ChecklistItem
 from tests.permissions import COORDINATOR, HR, LEADERS, Page, roles
-from tests.staffing.factories import WorkerFactory, make_placement
+from tests.placements.factories import make_placement
+from tests.staffing.factories import WorkerFactory
 
 
 def _placement(world):
@@ -22,26 +23,26 @@ def _unverified_nurse(world):
 
 
 PAGES = [
-    Page("staffing:hpr_queue", roles(HR)),
+    Page("placements:hpr_queue", roles(HR)),
     Page(
-        "staffing:hpr_verify",
+        "placements:hpr_verify",
         roles(HR),
         kwargs=lambda w: {"pk": _unverified_nurse(w).pk},
         method="post",
         ok_status=(302,),
     ),
-    Page("staffing:onboarding", roles(HR)),
+    Page("placements:onboarding", roles(HR)),
     Page(
-        "staffing:bulk_done",
+        "placements:bulk_done",
         roles(HR),
         method="post",
         data=lambda w: {"items": [_simple_item(w).pk]},
         ok_status=(302,),
     ),
-    Page("staffing:placements", roles(HR, COORDINATOR, *LEADERS)),
-    Page("staffing:placement_detail", roles(HR), kwargs=lambda w: {"pk": _placement(w).pk}),
+    Page("placements:placements", roles(HR, COORDINATOR, *LEADERS)),
+    Page("placements:placement_detail", roles(HR), kwargs=lambda w: {"pk": _placement(w).pk}),
     Page(
-        "staffing:worker_contact",
+        "placements:worker_contact",
         roles(HR),
         kwargs=lambda w: {"pk": _placement(w).pk},
         method="post",
@@ -49,7 +50,7 @@ PAGES = [
         ok_status=(302,),
     ),
     Page(
-        "staffing:item_update",
+        "placements:item_update",
         roles(HR),
         kwargs=lambda w: {"pk": _simple_item(w).pk},
         method="post",

@@ -3,12 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES
 from core.forms import DateRangeField, LineField
-from staffing.models import (
-    CertificatePurpose,
-    ChecklistItem,
-    ContractType,
-    TemporaryGround,
-)
+from placements.models import CertificatePurpose, ChecklistItem, ContractType, TemporaryGround
 
 
 class DateInput(forms.DateInput):

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from staffing import views
+from placements import views
 
-app_name = "staffing"
+app_name = "placements"
 urlpatterns = [
     path("", views.onboarding_queue, name="onboarding"),
     path("bulk-done/", views.onboarding_bulk_done, name="bulk_done"),

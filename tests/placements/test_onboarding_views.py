@@ -4,20 +4,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from staffing import services
-from staffing.models import (
-    AuditEntry,
-    CertificatePurpose,
-    ChecklistItem,
-    ItemType,
-    PoliceCertificate,
-    WorkerSource,
-)
-from tests.staffing.factories import make_placement
+from placements import services
+from placements.models import CertificatePurpose, ChecklistItem, ItemType, PoliceCertificate
+from staffing.models import AuditEntry, WorkerSource
+from tests.placements.factories import make_placement
 
 pytestmark = pytest.mark.django_db
 Status = ChecklistItem.Status
-QUEUE = reverse("staffing:onboarding")
+QUEUE = reverse("placements:onboarding")
 
 
 def _item(placement, item_type):
@@ -95,7 +89,7 @@ def test_placement_overview_runs_a_bounded_number_of_queries(
     client.force_login(world.leader)
 
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("staffing:placements"))
+        response = client.get(reverse("placements:placements"))
     assert len(response.context["rows"]) == placements
 
 
@@ -104,7 +98,7 @@ def test_bulk_done_marks_simple_items_and_leaves_certificate_open(client, world)
     items = list(placement.checklist_items.values_list("pk", flat=True))
     client.force_login(world.hr)
 
-    response = client.post(reverse("staffing:bulk_done"), {"items": items})
+    response = client.post(reverse("placements:bulk_done"), {"items": items})
 
     # the certificate and contract are not offered, so the whole selection is refused
     assert response.status_code == 302
@@ -115,7 +109,7 @@ def test_bulk_done_marks_simple_items_and_leaves_certificate_open(client, world)
             item_type__in=["police_certificate", "contract"]
         ).values_list("pk", flat=True)
     )
-    response = client.post(reverse("staffing:bulk_done"), {"items": simple})
+    response = client.post(reverse("placements:bulk_done"), {"items": simple})
     assert response.status_code == 302
     assert set(placement.checklist_items.open().values_list("item_type", flat=True)) == {
         "police_certificate",
@@ -130,7 +124,7 @@ def test_hr_records_a_police_certificate_on_the_detail_page(client, world):
     client.force_login(world.hr)
 
     response = client.post(
-        reverse("staffing:item_update", args=[item.pk]),
+        reverse("placements:item_update", args=[item.pk]),
         {
             f"item-{item.pk}-purpose": CertificatePurpose.HEALTH_CARE,
             f"item-{item.pk}-issued_on": (today - dt.timedelta(days=5)).isoformat(),
@@ -153,7 +147,7 @@ def test_too_old_certificate_gets_a_field_message_and_keeps_what_was_typed(clien
     client.force_login(world.hr)
 
     response = client.post(
-        reverse("staffing:item_update", args=[item.pk]),
+        reverse("placements:item_update", args=[item.pk]),
         {
             f"item-{item.pk}-purpose": CertificatePurpose.HEALTH_CARE,
             f"item-{item.pk}-issued_on": old.isoformat(),
@@ -175,7 +169,7 @@ def test_not_applicable_without_reason_is_refused_with_a_message(client, world):
     client.force_login(world.hr)
 
     response = client.post(
-        reverse("staffing:item_update", args=[item.pk]),
+        reverse("placements:item_update", args=[item.pk]),
         {"action": "not_applicable", f"na-{item.pk}-reason": ""},
     )
 
@@ -191,7 +185,7 @@ def test_only_hr_can_change_items_through_the_page(client, world, role):
     client.force_login(world.users[role])
 
     response = client.post(
-        reverse("staffing:item_update", args=[item.pk]), {f"item-{item.pk}-status": "done"}
+        reverse("placements:item_update", args=[item.pk]), {f"item-{item.pk}-status": "done"}
     )
 
     assert response.status_code == 403
@@ -214,7 +208,7 @@ def test_leader_and_coordinator_see_readiness_but_not_certificate_details(client
     )
     client.force_login(world.users[role])
 
-    response = client.get(reverse("staffing:placements"))
+    response = client.get(reverse("placements:placements"))
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -222,14 +216,16 @@ def test_leader_and_coordinator_see_readiness_but_not_certificate_details(client
     assert 'data-readiness="ready"' in content
     for detail in ("5-4", "05.10.2026", "2026-10-05", "01.10.2026", str(world.hr)):
         assert detail not in content
-    assert client.get(reverse("staffing:placement_detail", args=[placement.pk])).status_code == 403
+    assert (
+        client.get(reverse("placements:placement_detail", args=[placement.pk])).status_code == 403
+    )
 
 
 def test_other_units_leader_does_not_see_the_placement(client, world):
     placement = make_placement(unit=world.home)
     client.force_login(world.leader2)
 
-    response = client.get(reverse("staffing:placements"))
+    response = client.get(reverse("placements:placements"))
 
     assert response.status_code == 200
     assert f'data-placement="{placement.pk}"' not in response.content.decode()
@@ -239,7 +235,7 @@ def test_other_units_leader_does_not_see_the_placement(client, world):
 def test_hr_changes_contact_details_and_bad_email_keeps_input(client, world):
     placement = make_placement(unit=world.home)
     client.force_login(world.hr)
-    url = reverse("staffing:worker_contact", args=[placement.pk])
+    url = reverse("placements:worker_contact", args=[placement.pk])
 
     bad = client.post(url, {"email": "not-an-email", "phone": "+4799999999"})
     good = client.post(url, {"email": "ny@example.test", "phone": "+4799999999"})
@@ -259,7 +255,7 @@ def test_opening_a_placement_logs_who_opened_the_record_and_shows_history(client
     )
     client.force_login(world.hr)
 
-    response = client.get(reverse("staffing:placement_detail", args=[placement.pk]))
+    response = client.get(reverse("placements:placement_detail", args=[placement.pk]))
 
     assert response.status_code == 200
     opened = AuditEntry.objects.get(field="record_opened")
@@ -275,5 +271,5 @@ def test_placement_detail_runs_a_bounded_number_of_queries(
     client.force_login(world.hr)
 
     with django_assert_max_num_queries(20):
-        response = client.get(reverse("staffing:placement_detail", args=[placement.pk]))
+        response = client.get(reverse("placements:placement_detail", args=[placement.pk]))
     assert len(response.context["rows"]) == 5 + systems

@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from staffing import services
-from staffing.models import CertificatePurpose, ChecklistItem, ItemType, PoliceCertificate
-from tests.staffing.factories import make_placement
+from placements import services
+from placements.models import CertificatePurpose, ChecklistItem, ItemType, PoliceCertificate
+from tests.placements.factories import make_placement
 
 pytestmark = pytest.mark.django_db
 Status = ChecklistItem.Status
-QUEUE = reverse("staffing:onboarding")
+QUEUE = reverse("placements:onboarding")
 
 
 def _item(placement, item_type):
@@ -36,7 +36,7 @@ def _item(placement, item_type):
 def test_bulk_done_never_redirects_off_site_or_fails_on_a_tampered_next(client, world, next_url):
     item = _item(make_placement(unit=world.home), ItemType.HR_REGISTRATION)
     client.force_login(world.hr)
-    response = client.post(reverse("staffing:bulk_done"), {"items": [item.pk], "next": next_url})
+    response = client.post(reverse("placements:bulk_done"), {"items": [item.pk], "next": next_url})
     assert response.status_code == 302
     assert response["Location"] == QUEUE
     item.refresh_from_db()
@@ -47,7 +47,7 @@ def test_bulk_done_returns_to_the_filtered_queue_it_came_from(client, world):
     item = _item(make_placement(unit=world.home), ItemType.HR_REGISTRATION)
     client.force_login(world.hr)
     back = f"{QUEUE}?status=todo&page=2"
-    response = client.post(reverse("staffing:bulk_done"), {"items": [item.pk], "next": back})
+    response = client.post(reverse("placements:bulk_done"), {"items": [item.pk], "next": back})
     assert response.status_code == 302
     assert response["Location"] == back
 
@@ -62,7 +62,7 @@ def _certificate_post(client, item, **values):
         **values,
     }
     return client.post(
-        reverse("staffing:item_update", args=[item.pk]),
+        reverse("placements:item_update", args=[item.pk]),
         {f"item-{item.pk}-{key}": value for key, value in data.items()},
     )
 
@@ -145,7 +145,7 @@ def test_contract_date_off_the_calendar_gets_a_field_message(client, world, fiel
         field: "0001-01-01",
     }
     response = client.post(
-        reverse("staffing:item_update", args=[item.pk]),
+        reverse("placements:item_update", args=[item.pk]),
         {f"item-{item.pk}-{key}": value for key, value in data.items()},
     )
     assert response.status_code == 200
@@ -161,7 +161,7 @@ def test_contact_form_refuses_an_email_longer_than_the_column(client, world):
     address = "a" * 64 + "@" + ("b" * 62 + ".") * 3 + "example.no"
     assert len(address) > 254
     response = client.post(
-        reverse("staffing:worker_contact", args=[placement.pk]),
+        reverse("placements:worker_contact", args=[placement.pk]),
         {"email": address, "phone": "+4790000000"},
     )
     assert response.status_code == 200
@@ -174,7 +174,7 @@ def test_note_with_a_line_break_is_refused_on_a_checklist_item(client, world):
     item = _item(make_placement(unit=world.home), ItemType.HR_REGISTRATION)
     client.force_login(world.hr)
     response = client.post(
-        reverse("staffing:item_update", args=[item.pk]),
+        reverse("placements:item_update", args=[item.pk]),
         {f"item-{item.pk}-status": "done", f"item-{item.pk}-note": "ok\u202e"},
     )
     assert response.status_code == 200

@@ -1,0 +1,19 @@
+"""What matching registers with the apps below it (from MatchingConfig.ready())."""
+
+from django.db.models import QuerySet
+
+from matching.models import Proposal
+from matching.services import proposals_discard_for_shifts, proposals_worker_erase
+from needs import hooks as needs_hooks
+from staffing import erasure
+
+
+def _proposed_rows() -> QuerySet[Proposal]:
+    return Proposal.objects.filter(status=Proposal.Status.PROPOSED)
+
+
+def register() -> None:
+    needs_hooks.on_shifts_cancelled(proposals_discard_for_shifts)
+    needs_hooks.on_shifts_changed(proposals_discard_for_shifts)
+    needs_hooks.register_counter("proposed", _proposed_rows)
+    erasure.register(proposals_worker_erase)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacementsConfig(AppConfig):
+    name = "placements"
+    verbose_name = _("Placements and onboarding")
+
+    def ready(self) -> None:
+        from placements import hooks
+
+        hooks.register()
