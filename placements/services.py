@@ -244,7 +244,7 @@ def placement_worker_erase(*, worker: Worker, by: User | None = None) -> set[int
     again. Returns the ids of the placements that ended."""
     now = timezone.now()
     placements = list(
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .filter(worker=worker)
         .select_related("unit__parent", "need")
         .order_by("pk")
