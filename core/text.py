@@ -40,7 +40,8 @@ def _is_break_or_control(ch: str) -> bool:
 def clean_line(value: str) -> str:
     """One line of text as a person meant it; raises ValidationError when it holds a line
     break, a control character or a direction override."""
-    value = unicodedata.normalize("NFC", value).translate(DIRECTION_MARKS).strip()
+    value = unicodedata.normalize("NFC", value).translate(DIRECTION_MARKS).replace("\t", " ")
+    value = value.strip()
     if any(_is_break_or_control(ch) for ch in value):
         raise ValidationError(
             _("Use one line without line breaks or control characters."), code="control"

@@ -1,0 +1,653 @@
+"""Every form of the project (public and staff), with a valid submission to spoil.
+
+A case names the forms it exercises; `test_every_form_class_has_a_garbage_case` fails when a
+form or filter class of the project is in no case, so a new form cannot be forgotten. `expect`
+says how an accepted text is stored (the documented normalisation); `stored` reads it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from core.text import ascii_digits, clean_line, clean_text
+
+TOKEN = "garbage-token-abcdefghijklmnopqrstuvwxyz0123"
+
+
+def _day(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def _email(value: str) -> str:
+    return value.strip().lower()
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in ascii_digits(value.strip()) if ch not in " -\u00a0\u2009\u202f")
+
+
+@dataclass(frozen=True)
+class FormCase:
+    name: str
+    url: str
+    role: str | None  # attribute of `world`; None: anonymous
+    forms: tuple[str, ...]  # dotted paths of the form and filter classes exercised
+    fields: dict[str, str]  # posted name -> kind ("text", "date", "time", "number")
+    setup: Callable[[SimpleNamespace], SimpleNamespace]
+    data: Callable[[SimpleNamespace, SimpleNamespace], dict]
+    method: str = "post"
+    expect: dict[str, Callable[[str], object]] = field(default_factory=dict)
+    stored: Callable[[SimpleNamespace], dict] | None = None
+    accepted: Callable[[object, SimpleNamespace], bool] = lambda response, ctx: (
+        response.status_code == 302
+    )
+
+
+# --- volunteers -------------------------------------------------------------------------------
+
+
+def _registration(world, ctx) -> dict:
+    return {
+        "first_name": "Frida",
+        "last_name": "Frivilligsen",
+        "email": "frida@example.test",
+        "phone": "912 34 567",
+        "district": world.north.pk,
+        "postcode": "0150",
+        "qualifications": [world.quals["sykepleier"].pk],
+        "study_year": "",
+        "hpr_number": "1234567",
+        "available_from": _day(1),
+        "available_to": _day(60),
+        "times_of_day": ["day"],
+        "weekdays": ["1", "3"],
+        "hours_per_week": "10",
+        "wants_contract": "on",
+        "general_tasks": ["shopping"],
+        "free_text": "Jeg har jobbet på sykehjem.",
+        "consent": "on",
+        "website": "",
+    }
+
+
+VOLUNTEER_FIELDS = {
+    "first_name": "text",
+    "last_name": "text",
+    "email": "text",
+    "phone": "text",
+    "district": "number",
+    "postcode": "text",
+    "qualifications": "number",
+    "study_year": "number",
+    "hpr_number": "text",
+    "languages": "number",
+    "available_from": "date",
+    "available_to": "date",
+    "weekdays": "text",
+    "times_of_day": "text",
+    "hours_per_week": "number",
+    "wants_contract": "text",
+    "general_tasks": "text",
+    "free_text": "text",
+    "consent": "text",
+}
+VOLUNTEER_EXPECT = {
+    "first_name": clean_line,
+    "last_name": clean_line,
+    "postcode": _digits,
+    "hpr_number": _digits,
+    "free_text": clean_text,
+}
+
+
+def _latest_volunteer(ctx) -> dict:
+    from volunteers.models import Volunteer
+
+    volunteer = Volunteer.objects.order_by("-pk").first()
+    return {name: getattr(volunteer, name) for name in [*VOLUNTEER_EXPECT, "email"]}
+
+
+def _registered(response, ctx) -> bool:
+    from volunteers.models import Volunteer
+
+    return response.status_code == 302 and Volunteer.objects.exists()
+
+
+def _no_setup(world):
+    return SimpleNamespace(kwargs={})
+
+
+def _volunteer_with_token(world):
+    from tests.volunteers.factories import VolunteerFactory
+
+    volunteer = VolunteerFactory(
+        district=world.north, token=TOKEN, qualifications=[world.quals["sykepleier"]]
+    )
+    return SimpleNamespace(kwargs={"token": TOKEN}, volunteer=volunteer)
+
+
+def _volunteer(world):
+    from tests.volunteers.factories import VolunteerFactory
+
+    volunteer = VolunteerFactory(district=world.north, qualifications=[world.quals["sykepleier"]])
+    return SimpleNamespace(kwargs={"pk": volunteer.pk}, volunteer=volunteer)
+
+
+def _own_volunteer(ctx) -> dict:
+    ctx.volunteer.refresh_from_db()
+    return {name: getattr(ctx.volunteer, name) for name in VOLUNTEER_EXPECT}
+
+
+def _screening_stored(ctx) -> dict:
+    from volunteers.models import Event
+
+    note = ctx.volunteer.events.filter(kind=Event.Kind.NOTE).order_by("-pk").first()
+    return {"note": note.note if note else ""}
+
+
+# --- needs ------------------------------------------------------------------------------------
+
+
+def _need_create(world, ctx) -> dict:
+    monday = timezone.localdate() + dt.timedelta(days=14 - timezone.localdate().weekday())
+    return {
+        "unit": world.ward.pk,
+        "qualification": world.quals["sykepleier"].pk,
+        "title": "Nattevakt",
+        "description": "Møt i resepsjonen.",
+        "priority": "2",
+        "requires_police_certificate": "on",
+        "headcount": "2",
+        "mode": "pattern",
+        "start_time": "22:00",
+        "end_time": "07:00",
+        "first_day": monday.isoformat(),
+        "last_day": (monday + dt.timedelta(days=13)).isoformat(),
+        "weekdays": ["0", "2", "4"],
+    }
+
+
+NEED_FIELDS = {
+    "qualification": "number",
+    "required_skills": "number",
+    "preferred_skills": "number",
+    "title": "text",
+    "description": "text",
+    "priority": "number",
+    "requires_police_certificate": "text",
+}
+
+
+def _need_stored(ctx) -> dict:
+    from needs.models import Need
+
+    need = Need.objects.order_by("-pk").first()
+    return {"title": need.title, "description": need.description}
+
+
+def _need(world, state="submitted"):
+    from tests.needs.factories import NeedFactory, ShiftFactory, tomorrow_at
+
+    need = NeedFactory(
+        unit=world.home,
+        qualification=world.quals["sykepleier"],
+        created_by=world.leader,
+        state=state,
+    )
+    shift = ShiftFactory(need=need, start=tomorrow_at(7, days=3))
+    return SimpleNamespace(kwargs={"pk": need.pk}, need=need, shift=shift)
+
+
+def _draft(world):
+    return _need(world, state="draft")
+
+
+def _shift_table(world, ctx) -> dict:
+    from needs.shifts import OSLO
+
+    start = ctx.shift.start.astimezone(OSLO)
+    end = ctx.shift.end.astimezone(OSLO)
+    return {
+        "shifts-TOTAL_FORMS": "2",
+        "shifts-INITIAL_FORMS": "1",
+        "shifts-MIN_NUM_FORMS": "0",
+        "shifts-MAX_NUM_FORMS": "1000",
+        "shifts-0-id": str(ctx.shift.pk),
+        "shifts-0-date": start.date().isoformat(),
+        "shifts-0-start_time": f"{start:%H:%M}",
+        "shifts-0-end_time": f"{end:%H:%M}",
+        "shifts-0-headcount": "2",
+        "shifts-1-date": _day(5),
+        "shifts-1-start_time": "22:00",
+        "shifts-1-end_time": "07:00",
+        "shifts-1-headcount": "1",
+    }
+
+
+SHIFT_FIELDS = {
+    "shifts-TOTAL_FORMS": "number",
+    "shifts-INITIAL_FORMS": "number",
+    "shifts-0-id": "number",
+    "shifts-0-date": "date",
+    "shifts-0-start_time": "time",
+    "shifts-0-end_time": "time",
+    "shifts-0-headcount": "number",
+    "shifts-0-DELETE": "text",
+    "shifts-1-id": "number",
+    "shifts-1-date": "date",
+    "shifts-1-start_time": "time",
+    "shifts-1-end_time": "time",
+    "shifts-1-headcount": "number",
+    "submit": "text",
+}
+
+
+def _need_edit(world, ctx) -> dict:
+    return {
+        "qualification": world.quals["sykepleier"].pk,
+        "title": "Dagvakt",
+        "description": "Ny tekst",
+        "priority": "1",
+        "requires_police_certificate": "on",
+    }
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+def _proposal(world):
+    from tests.matching.factories import employee, proposal_in_home
+
+    alternative = employee(world)
+    proposal = proposal_in_home(
+        world, alternatives=[{"worker": alternative.pk, "name": "Alt", "cost": 1, "reason": "x"}]
+    )
+    return SimpleNamespace(kwargs={"pk": proposal.pk}, proposal=proposal, alternative=alternative)
+
+
+def _rejection_stored(ctx) -> dict:
+    ctx.proposal.refresh_from_db()
+    return {"reason": ctx.proposal.reject_reason}
+
+
+# --- onboarding -------------------------------------------------------------------------------
+
+
+def _placement(world):
+    from tests.staffing.factories import make_placement
+
+    placement = make_placement(unit=world.home, systems=["Gerica"])
+    items = {item.item_type: item for item in placement.checklist_items.all()}
+    return SimpleNamespace(kwargs={"pk": placement.pk}, placement=placement, items=items)
+
+
+def _item(item_type: str):
+    def setup(world):
+        ctx = _placement(world)
+        ctx.item = ctx.items[item_type]
+        ctx.kwargs = {"pk": ctx.item.pk}
+        ctx.prefix = f"item-{ctx.item.pk}"
+        return ctx
+
+    return setup
+
+
+def _status_data(world, ctx) -> dict:
+    p = ctx.prefix
+    return {f"{p}-status": "done", f"{p}-reason": "", f"{p}-note": "Registrert i HR-systemet"}
+
+
+def _certificate_data(world, ctx) -> dict:
+    p = ctx.prefix
+    today = timezone.localdate()
+    return {
+        f"{p}-purpose": "health_care",
+        f"{p}-issued_on": (today - dt.timedelta(days=10)).isoformat(),
+        f"{p}-presented_on": today.isoformat(),
+        f"{p}-cleared": "on",
+    }
+
+
+def _contract_data(world, ctx) -> dict:
+    p = ctx.prefix
+    return {
+        f"{p}-contract_type": "temporary",
+        f"{p}-legal_ground": "a",
+        f"{p}-starts_on": _day(3),
+        f"{p}-ends_on": _day(60),
+        f"{p}-signed_on": _day(0),
+    }
+
+
+def _access_data(world, ctx) -> dict:
+    p = ctx.prefix
+    return {f"{p}-ordered_on": _day(-1), f"{p}-granted_on": _day(0)}
+
+
+def _not_applicable_data(world, ctx) -> dict:
+    return {"action": "not_applicable", f"na-{ctx.item.pk}-reason": "Har allerede tilgang"}
+
+
+def _item_stored(ctx) -> dict:
+    ctx.item.refresh_from_db()
+    return {"note": ctx.item.note, "reason": ctx.item.not_applicable_reason}
+
+
+def _contact_stored(ctx) -> dict:
+    ctx.placement.worker.refresh_from_db()
+    return {"email": ctx.placement.worker.email}
+
+
+def _bulk_data(world, ctx) -> dict:
+    return {"items": [ctx.items["hr_registration"].pk], "next": "/onboarding/?status=open"}
+
+
+def _bulk_done(response, ctx) -> bool:
+    item = ctx.items["hr_registration"]
+    item.refresh_from_db()
+    return item.status == "done"
+
+
+def _listing(setup):
+    """A list page (no id in its URL) with the objects of `setup` to list."""
+
+    def listing(world):
+        ctx = setup(world)
+        ctx.kwargs = {}
+        return ctx
+
+    return listing
+
+
+def _hr_login(world):
+    return SimpleNamespace(kwargs={})
+
+
+def _login_data(world, ctx) -> dict:
+    return {"login": "hr@dugnad.test", "password": "wrong-password"}
+
+
+CASES: list[FormCase] = [
+    FormCase(
+        "register",
+        "volunteers:register",
+        None,
+        ("volunteers.forms.RegistrationForm",),
+        {**VOLUNTEER_FIELDS, "website": "text"},
+        _no_setup,
+        _registration,
+        expect={**VOLUNTEER_EXPECT, "email": _email},
+        stored=_latest_volunteer,
+        accepted=_registered,
+    ),
+    FormCase(
+        "self_update",
+        "volunteers:me",
+        None,
+        ("volunteers.forms.SelfUpdateForm",),
+        VOLUNTEER_FIELDS,
+        _volunteer_with_token,
+        _registration,
+        expect=VOLUNTEER_EXPECT,
+        stored=_own_volunteer,
+    ),
+    FormCase(
+        "pause",
+        "volunteers:me_pause",
+        None,
+        (),
+        {"paused": "text"},
+        _volunteer_with_token,
+        lambda w, c: {"paused": "1"},
+    ),
+    FormCase(
+        "screen",
+        "volunteers:screen",
+        "volunteer_coordinator",
+        ("volunteers.forms.ScreeningForm",),
+        {"status": "text", "follow_up_on": "date", "note": "text", "confirm_withdraw": "text"},
+        _volunteer,
+        lambda w, c: {"status": "contacted", "follow_up_on": _day(7), "note": "Ringt, svarte"},
+        expect={"note": clean_text},
+        stored=_screening_stored,
+    ),
+    FormCase(
+        "milestone",
+        "volunteers:milestone",
+        "volunteer_coordinator",
+        ("volunteers.forms.MilestoneForm",),
+        {"kind": "text", "done_on": "date"},
+        _volunteer,
+        lambda w, c: {"kind": "first_meeting", "done_on": _day(-3)},
+    ),
+    FormCase(
+        "volunteer_filter",
+        "volunteers:queue",
+        "volunteer_coordinator",
+        ("volunteers.filters.VolunteerFilter",),
+        {
+            "status": "text",
+            "suggested_route": "text",
+            "qualification": "number",
+            "district": "number",
+            "available_on": "date",
+            "wants_contract": "text",
+            "general_task": "text",
+            "registered_from": "date",
+            "registered_to": "date",
+            "sort": "text",
+            "page": "number",
+        },
+        _listing(_volunteer),
+        lambda w, c: {"status": "new", "available_on": _day(1), "page": "1"},
+        method="get",
+    ),
+    FormCase(
+        "need_create",
+        "needs:create",
+        "leader",
+        ("needs.forms.NeedCreateForm",),
+        {
+            **NEED_FIELDS,
+            "unit": "number",
+            "headcount": "number",
+            "mode": "text",
+            "start_time": "time",
+            "end_time": "time",
+            "first_day": "date",
+            "last_day": "date",
+            "weekdays": "number",
+        },
+        _no_setup,
+        _need_create,
+        expect={"title": clean_line, "description": clean_text},
+        stored=_need_stored,
+    ),
+    FormCase(
+        "need_edit",
+        "needs:edit",
+        "leader",
+        ("needs.forms.NeedEditForm",),
+        NEED_FIELDS,
+        _need,
+        _need_edit,
+        expect={"title": clean_line, "description": clean_text},
+        stored=_need_stored,
+    ),
+    FormCase(
+        "need_shifts",
+        "needs:shifts",
+        "leader",
+        ("needs.forms.ShiftRowForm",),
+        SHIFT_FIELDS,
+        _draft,
+        _shift_table,
+    ),
+    FormCase(
+        "need_cancel",
+        "needs:cancel",
+        "leader",
+        ("needs.forms.CancelForm",),
+        {"reason": "text"},
+        _need,
+        lambda w, c: {"reason": "Ikke lenger behov"},
+    ),
+    FormCase(
+        "need_filter",
+        "needs:list",
+        "coordinator",
+        ("needs.filters.NeedOverviewFilter",),
+        {
+            "district": "number",
+            "sector": "text",
+            "unit": "number",
+            "qualification": "number",
+            "priority": "number",
+            "date_from": "date",
+            "date_to": "date",
+            "coverage": "text",
+            "page": "number",
+        },
+        _listing(_need),
+        lambda w, c: {"date_from": _day(0), "date_to": _day(30), "page": "1"},
+        method="get",
+    ),
+    FormCase(
+        "reject",
+        "matching:reject",
+        "coordinator",
+        ("matching.forms.RejectForm",),
+        {"reason": "text"},
+        _proposal,
+        lambda w, c: {"reason": "Passer ikke"},
+        expect={"reason": clean_line},
+        stored=_rejection_stored,
+    ),
+    FormCase(
+        "pick",
+        "matching:pick",
+        "coordinator",
+        ("matching.forms.PickAlternativeForm",),
+        {"worker": "number"},
+        _proposal,
+        lambda w, c: {"worker": c.alternative.pk},
+    ),
+    FormCase(
+        "item_status",
+        "staffing:item_update",
+        "hr",
+        ("staffing.forms.ItemStatusForm",),
+        {"status": "text", "reason": "text", "note": "text"},
+        _item("hr_registration"),
+        _status_data,
+    ),
+    FormCase(
+        "item_not_applicable",
+        "staffing:item_update",
+        "hr",
+        ("staffing.forms.NotApplicableForm",),
+        {"action": "text", "reason": "text"},
+        _item("hr_registration"),
+        _not_applicable_data,
+    ),
+    FormCase(
+        "police_certificate",
+        "staffing:item_update",
+        "hr",
+        ("staffing.forms.PoliceCertificateForm",),
+        {"purpose": "text", "issued_on": "date", "presented_on": "date", "cleared": "text"},
+        _item("police_certificate"),
+        _certificate_data,
+    ),
+    FormCase(
+        "contract",
+        "staffing:item_update",
+        "hr",
+        ("staffing.forms.ContractForm",),
+        {
+            "contract_type": "text",
+            "legal_ground": "text",
+            "starts_on": "date",
+            "ends_on": "date",
+            "signed_on": "date",
+        },
+        _item("contract"),
+        _contract_data,
+    ),
+    FormCase(
+        "system_access",
+        "staffing:item_update",
+        "hr",
+        ("staffing.forms.SystemAccessForm",),
+        {"ordered_on": "date", "granted_on": "date"},
+        _item("system_access"),
+        _access_data,
+    ),
+    FormCase(
+        "worker_contact",
+        "staffing:worker_contact",
+        "hr",
+        ("staffing.forms.WorkerContactForm",),
+        {"email": "text", "phone": "text"},
+        _placement,
+        lambda w, c: {"email": "Ny@Example.test", "phone": "+4790000000"},
+        expect={"email": _strip},
+        stored=_contact_stored,
+    ),
+    FormCase(
+        "bulk_done",
+        "staffing:bulk_done",
+        "hr",
+        ("staffing.forms.BulkDoneForm",),
+        {"items": "number", "next": "text"},
+        _listing(_placement),
+        _bulk_data,
+        accepted=_bulk_done,
+    ),
+    FormCase(
+        "checklist_filter",
+        "staffing:onboarding",
+        "hr",
+        ("staffing.filters.ChecklistItemFilter",),
+        {
+            "item_type": "text",
+            "status": "text",
+            "unit": "number",
+            "due_from": "date",
+            "due_to": "date",
+            "source": "text",
+            "page": "number",
+        },
+        _listing(_placement),
+        lambda w, c: {"status": "open", "due_from": _day(-3), "page": "1"},
+        method="get",
+    ),
+    FormCase(
+        "login",
+        "account_login",
+        None,
+        ("allauth.account.forms.LoginForm",),
+        {"login": "text", "password": "text", "remember": "text"},
+        _hr_login,
+        _login_data,
+        accepted=lambda response, ctx: False,
+    ),
+    FormCase(
+        "set_language",
+        "set_language",
+        None,
+        (),
+        {"language": "text", "next": "text"},
+        _no_setup,
+        lambda w, c: {"language": "en", "next": "/volunteer/"},
+    ),
+]
