@@ -283,7 +283,7 @@ def _rejection_stored(ctx) -> dict:
 
 
 def _placement(world):
-    from tests.staffing.factories import make_placement
+    from tests.placements.factories import make_placement
 
     placement = make_placement(unit=world.home, systems=["Gerica"])
     items = {item.item_type: item for item in placement.checklist_items.all()}
@@ -543,36 +543,36 @@ CASES: list[FormCase] = [
     ),
     FormCase(
         "item_status",
-        "staffing:item_update",
+        "placements:item_update",
         "hr",
-        ("staffing.forms.ItemStatusForm",),
+        ("placements.forms.ItemStatusForm",),
         {"status": "text", "reason": "text", "note": "text"},
         _item("hr_registration"),
         _status_data,
     ),
     FormCase(
         "item_not_applicable",
-        "staffing:item_update",
+        "placements:item_update",
         "hr",
-        ("staffing.forms.NotApplicableForm",),
+        ("placements.forms.NotApplicableForm",),
         {"action": "text", "reason": "text"},
         _item("hr_registration"),
         _not_applicable_data,
     ),
     FormCase(
         "police_certificate",
-        "staffing:item_update",
+        "placements:item_update",
         "hr",
-        ("staffing.forms.PoliceCertificateForm",),
+        ("placements.forms.PoliceCertificateForm",),
         {"purpose": "text", "issued_on": "date", "presented_on": "date", "cleared": "text"},
         _item("police_certificate"),
         _certificate_data,
     ),
     FormCase(
         "contract",
-        "staffing:item_update",
+        "placements:item_update",
         "hr",
-        ("staffing.forms.ContractForm",),
+        ("placements.forms.ContractForm",),
         {
             "contract_type": "text",
             "legal_ground": "text",
@@ -585,18 +585,18 @@ CASES: list[FormCase] = [
     ),
     FormCase(
         "system_access",
-        "staffing:item_update",
+        "placements:item_update",
         "hr",
-        ("staffing.forms.SystemAccessForm",),
+        ("placements.forms.SystemAccessForm",),
         {"ordered_on": "date", "granted_on": "date"},
         _item("system_access"),
         _access_data,
     ),
     FormCase(
         "worker_contact",
-        "staffing:worker_contact",
+        "placements:worker_contact",
         "hr",
-        ("staffing.forms.WorkerContactForm",),
+        ("placements.forms.WorkerContactForm",),
         {"email": "text", "phone": "text"},
         _placement,
         lambda w, c: {"email": "Ny@Example.test", "phone": "+4790000000"},
@@ -605,9 +605,9 @@ CASES: list[FormCase] = [
     ),
     FormCase(
         "bulk_done",
-        "staffing:bulk_done",
+        "placements:bulk_done",
         "hr",
-        ("staffing.forms.BulkDoneForm",),
+        ("placements.forms.BulkDoneForm",),
         {"items": "number", "next": "text"},
         _listing(_placement),
         _bulk_data,
@@ -615,9 +615,9 @@ CASES: list[FormCase] = [
     ),
     FormCase(
         "checklist_filter",
-        "staffing:onboarding",
+        "placements:onboarding",
         "hr",
-        ("staffing.filters.ChecklistItemFilter",),
+        ("placements.filters.ChecklistItemFilter",),
         {
             "item_type": "text",
             "status": "text",
