@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.tasks_by_name import request_matching_run
+from outbox.services import messages_erase_for_recipient
 from staffing import erasure
 from staffing.audit import audit_changes, audit_record_opened, audit_values_blank, snapshot
 from staffing.models import (
@@ -126,10 +127,12 @@ def worker_set_active(*, worker_id: int, active: bool) -> None:
 def worker_erase(*, worker_id: int, by: User | None = None) -> Worker:
     """Erase a person from every table that holds them, in one transaction: first what the
     apps above staffing keep (`staffing.erasure`: proposals, placements, checklists,
-    certificates), then the worker row itself, which stays as an anonymous "(erased)" so that
+    certificates), the messages to them in the outbox, then the worker row itself, which stays as an anonymous "(erased)" so that
     history (counts, approved placements) keeps its shape."""
     worker = Worker.objects.select_for_update().get(pk=worker_id)
     erasure.erase_everywhere(worker=worker, by=by)
+    for address in (worker.email, worker.phone):
+        messages_erase_for_recipient(recipient=address)  # sent or waiting
     worker.first_name = ""
     worker.last_name = _("(erased)")
     worker.email = ""
