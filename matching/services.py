@@ -342,3 +342,11 @@ def proposals_worker_erase(*, worker: Worker, by: User | None = None) -> None:
             proposal.explanations = explanations
             changed.append(proposal)
     Proposal.objects.bulk_update(changed, ["alternatives", "explanations"])
+    if name:
+        # Coordinators' free-text reasons about others may name the person too.
+        for rejection in ProposalRejection.objects.filter(reason__icontains=name):
+            rejection.reason = rejection.reason.replace(name, ERASED)
+            rejection.save(update_fields=["reason"])
+        for proposal in Proposal.objects.filter(reject_reason__icontains=name):
+            proposal.reject_reason = proposal.reject_reason.replace(name, ERASED)
+            proposal.save(update_fields=["reject_reason"])

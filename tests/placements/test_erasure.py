@@ -80,6 +80,9 @@ def test_withdrawal_erases_the_person_from_proposals_placements_and_onboarding(
     )
     her_open = Proposal.objects.create(run=run, shift=open_shift, worker=worker, slot_index=1)
     ProposalRejection.objects.create(worker=worker, shift=open_shift, reason=f"{name} kan ikke")
+    about_her = ProposalRejection.objects.create(
+        worker=other, shift=placement.shifts.get().shift, reason=f"Heller {name}"
+    )
     # onboarding: a note, a police certificate, audit entries with values
     items = placement.checklist_items
     intro = items.get(item_type=ItemType.INTRODUCTION)
@@ -116,6 +119,8 @@ def test_withdrawal_erases_the_person_from_proposals_placements_and_onboarding(
     approved = Proposal.objects.get(worker=worker)
     assert approved.status == Proposal.Status.APPROVED and approved.explanations == {}
     assert not ProposalRejection.objects.filter(worker=worker).exists()
+    about_her.refresh_from_db()
+    assert name not in about_her.reason
     open_proposal.refresh_from_db()
     assert [a["worker"] for a in open_proposal.alternatives] == [999999]
     stored = json.dumps([list(Proposal.objects.values_list("explanations", "alternatives"))])
