@@ -6,7 +6,9 @@ deliberately written from the spec so tests can compare the two.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
+from itertools import accumulate
 
 from .compiled import DAY, WEEK, hours_to_seconds, to_seconds
 from .model import Instance
@@ -44,21 +46,56 @@ def _pair_reason(a: _Shift, b: _Shift, rest: int, rest_h: float) -> str | None:
 def _window_reasons(
     shifts: list[_Shift], focus: set[str], instance: Instance
 ) -> list[tuple[int, str]]:
-    """Windows (start t) over limit that contain a shift from `focus`."""
+    """Windows (start t) over limit that contain a shift from `focus`.
+
+    `shifts` are sorted by start, so the shifts starting in [t, t + window) are one run."""
     p = instance.params
     rules = (
         (WEEK, hours_to_seconds(p.max_hours_per_7_days), "7 days", p.max_hours_per_7_days),
         (DAY, hours_to_seconds(p.max_hours_per_24_hours), "24 h", p.max_hours_per_24_hours),
     )
+    starts = [s[0] for s in shifts]
+    worked = list(accumulate((s[1] - s[0] for s in shifts), initial=0))
+    focused = list(accumulate((s[2] in focus for s in shifts), initial=0))
     out: list[tuple[int, str]] = []
     for window, limit, label, hours in rules:
-        for t, _, _ in shifts:
-            inside = [s for s in shifts if t <= s[0] < t + window]
-            if not any(s[2] in focus for s in inside):
+        for t in starts:
+            lo, hi = bisect_left(starts, t), bisect_left(starts, t + window)
+            if focused[hi] == focused[lo]:
                 continue
-            total = sum(s[1] - s[0] for s in inside)
-            if total > limit:
+            if worked[hi] - worked[lo] > limit:
                 out.append((t, f"over {_fmt(hours)} h in {label}"))
+    return out
+
+
+def _weekly_rest_reasons(
+    shifts: list[_Shift], focus: set[str], instance: Instance
+) -> list[tuple[int, str]]:
+    """arbeidsmiljøloven § 10-8 (2), as the engine reads it: for every shift start t whose
+    window [t, t + 7 days) holds a shift from `focus` (one that overlaps the window), the
+    window minus the time the person works must leave one free stretch of at least
+    min_weekly_rest_hours. Windows holding bookings only are not judged here."""
+    hours = instance.params.min_weekly_rest_hours
+    need = hours_to_seconds(hours)
+    if need <= 0 or not shifts:
+        return []
+    starts = [s[0] for s in shifts]
+    longest_shift = max(s[1] - s[0] for s in shifts)
+    out: list[tuple[int, str]] = []
+    for t in sorted(set(starts)):
+        end = t + WEEK
+        run = shifts[bisect_left(starts, t - longest_shift) : bisect_left(starts, end)]
+        inside = [s for s in run if s[1] > t]
+        if not any(s[2] in focus for s in inside):
+            continue
+        covered_to = t
+        longest = 0
+        for a, b, _ in inside:
+            longest = max(longest, a - covered_to)
+            covered_to = max(covered_to, b)
+        longest = max(longest, end - covered_to)
+        if longest < need:
+            out.append((t, f"weekly rest < {_fmt(hours)} h"))
     return out
 
 
@@ -106,6 +143,8 @@ def check_solution(instance: Instance, assignments: Mapping[str, str]) -> list[s
                     problems.append(f"candidate {cand_id}: {reason} ({names})")
         for t, reason in _window_reasons(shifts, set(assigned), instance):
             problems.append(f"candidate {cand_id}: {reason} (window from t={t})")
+        for t, reason in _weekly_rest_reasons(shifts, set(assigned), instance):
+            problems.append(f"candidate {cand_id}: {reason} (window from t={t})")
     return problems
 
 
@@ -136,6 +175,9 @@ def why_infeasible(
     windows = _window_reasons(shifts, {slot_id}, instance)
     if windows:
         return windows[0][1]
+    weekly = _weekly_rest_reasons(shifts, {slot_id}, instance)
+    if weekly:
+        return weekly[0][1]
     return None
 
 

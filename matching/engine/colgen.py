@@ -59,17 +59,59 @@ class Pricer:
         self.person_of_col = np.empty(len(arcs), dtype=np.int64)
         self.person_of_col[order] = np.repeat(np.arange(len(uc)), counts)
         # bookings of the block's people, as one CSR in person order
-        b_lo = np.searchsorted(cp.b_cand, uc, "left")
-        b_hi = np.searchsorted(cp.b_cand, uc, "right")
-        n_b = b_hi - b_lo
-        self.bptr = np.concatenate(([0], np.cumsum(n_b))).astype(np.int64)
-        take = np.concatenate([np.arange(a, b) for a, b in zip(b_lo, b_hi, strict=True)] or [[]])
-        take = take.astype(np.int64)
-        self.bst = cp.b_start[take].astype(np.int64)
-        self.ben = cp.b_end[take].astype(np.int64)
+        from .weekly import bookings_csr, schedules_ok
+
+        self.bptr, self.bst, self.ben = bookings_csr(cp.b_cand, cp.b_start, cp.b_end, uc)
+        # people for whom the weekly rest can bind (all their arcs at once break it)
+        self.bind = np.zeros(self.n_people, dtype=np.bool_)
+        if cp.weekly_rest > 0 and self.n_people:
+            ok = np.ones(self.n_people, dtype=np.bool_)
+            schedules_ok(
+                self.ptr, self.st, self.en, self.bptr, self.bst, self.ben, int(cp.weekly_rest), ok
+            )
+            self.bind = ~ok
         # (multipliers, bound, columns) of the last initial pass, reused when a
         # bound-only call is followed by the full column generation
         self.first_pass: tuple[np.ndarray, float, list[list[int]]] | None = None
+
+    def repair(self, x: np.ndarray, gain: np.ndarray) -> np.ndarray:
+        """x (0/1 block columns) with, for each person whose chosen shifts break the
+        weekly rest, only a subset that keeps it (largest gain first). Every other
+        rule holds for any subset of a feasible schedule, so the result is feasible
+        whenever x satisfied the formulation's rows."""
+        if not self.bind.any():
+            return x
+        from .weekly import repair
+
+        pos = np.nonzero(x[self.order])[0]
+        people = np.searchsorted(self.ptr, pos, "right") - 1
+        m = self.bind[people]
+        pos, people = pos[m], people[m]
+        if len(pos) == 0:
+            return x
+        uniq, first = np.unique(people, return_index=True)
+        ptr = np.append(first, len(pos)).astype(np.int64)
+        lo, hi = self.bptr[uniq], self.bptr[uniq + 1]
+        bptr = np.concatenate(([0], np.cumsum(hi - lo))).astype(np.int64)
+        take = np.repeat(lo - bptr[:-1], hi - lo) + np.arange(bptr[-1])
+        keep = np.ones(len(pos), dtype=np.bool_)
+        cols = self.order[pos]
+        repair(
+            ptr,
+            self.st[pos],
+            self.en[pos],
+            np.ascontiguousarray(gain[cols], dtype=np.float64),
+            bptr,
+            self.bst[take],
+            self.ben[take],
+            int(self.cp.weekly_rest),
+            keep,
+        )
+        if keep.all():
+            return x
+        x = x.copy()
+        x[cols[~keep]] = False
+        return x
 
     def price(self, rc: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
         """For every person: (gain upper bound, gain found, columns found),
@@ -94,6 +136,8 @@ class Pricer:
             int(cp.rest),
             int(cp.w7_limit),
             int(cp.w24_limit),
+            int(cp.weekly_rest),
+            self.bind,
             NODE_LIMIT,
             EPS,
             ub,
@@ -187,9 +231,11 @@ def column_generation(
     add(list(by_person.values()))
     add(new_cols)
     if lp_x is not None:
-        # each person's LP ones form a feasible schedule (rows have >= 0 entries)
+        # each person's LP ones form a feasible schedule (rows have >= 0 entries), once
+        # the weekly rest, which the rows do not fully state, is restored
         ones: dict[int, list[int]] = {}
-        for j in np.nonzero(lp_x >= 1 - 1e-6)[0].tolist():
+        lp_ones = pricer.repair(lp_x >= 1 - 1e-6, -obj)
+        for j in np.nonzero(lp_ones)[0].tolist():
             ones.setdefault(int(person[j]), []).append(j)
         add(list(ones.values()))
     add([[j] for j in range(n_cols)])

@@ -23,9 +23,10 @@ KEY_SHIFT = np.int64(1) << np.int64(40)
 
 def to_seconds(dt: datetime) -> int:
     """Absolute seconds since the epoch; absolute time is what makes DST harmless."""
-    if dt.tzinfo is None or dt.utcoffset() is None:
+    if dt.tzinfo is None:
         raise ValueError(f"naive datetime not allowed: {dt!r}")
-    return round((dt - EPOCH).total_seconds())
+    # timestamp() of an aware datetime is exactly (dt - EPOCH), computed in C
+    return round(dt.timestamp())
 
 
 def hours_to_seconds(hours: float) -> int:
@@ -52,6 +53,7 @@ class Compiled:
     w7_limit: int
     w24_limit: int
     t0: int  # time origin for keys
+    weekly_rest: int = 0  # seconds of continuous rest in every 7 days; 0 = not enforced
 
     @property
     def n_slots(self) -> int:
@@ -127,6 +129,7 @@ def compile_instance(inst: Instance) -> Compiled:
         w7_limit=hours_to_seconds(p.max_hours_per_7_days),
         w24_limit=hours_to_seconds(p.max_hours_per_24_hours),
         t0=t0,
+        weekly_rest=hours_to_seconds(p.min_weekly_rest_hours),
     )
 
 
@@ -156,7 +159,7 @@ def feasible_alone(cp: Compiled, slot: np.ndarray, cand: np.ndarray) -> np.ndarr
     if len(cp.b_cand) == 0:
         # no bookings anywhere: only a shift longer than a window limit fails
         d = cp.s_dur[slot]
-        return (d <= cp.w7_limit) & (d <= cp.w24_limit)
+        return (d <= cp.w7_limit) & (d <= cp.w24_limit) & (d <= WEEK - cp.weekly_rest)
     s = cp.s_start[slot]
     e = cp.s_end[slot]
     d = cp.s_dur[slot]
@@ -186,6 +189,23 @@ def feasible_alone(cp: Compiled, slot: np.ndarray, cand: np.ndarray) -> np.ndarr
         hi = np.searchsorted(bkey, cp.key(cand, s), "right")
         worst = _range_max(bw, lo, hi, empty=0.0)
         ok &= worst + d <= limit
+    if cp.weekly_rest > 0:
+        from .weekly import alone_ok
+
+        idx = np.nonzero(ok)[0]
+        c = cand[idx]
+        good = np.ones(len(idx), dtype=np.bool_)
+        alone_ok(
+            s[idx],
+            e[idx],
+            np.searchsorted(cp.b_cand, c, "left"),
+            np.searchsorted(cp.b_cand, c, "right"),
+            cp.b_start,
+            cp.b_end,
+            int(cp.weekly_rest),
+            good,
+        )
+        ok[idx] = good
     return ok
 
 

@@ -1,7 +1,11 @@
 """Reference solver: a plain, independently written MIP for tests on small instances.
 
 It shares no formulation code with the engine: pairwise rest conflicts and one
-knapsack row per window start, built from the loop-based rule checks.
+knapsack row per window start, built from the loop-based rule checks. The weekly
+rest is added lazily: whenever an answer breaks it, the smallest set of that
+person's shifts that still breaks it is forbidden (the rule only gets harder as
+shifts are added, so this cuts off exactly the schedules that break it) and the
+MIP is solved again.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .check import _arc_costs, why_infeasible
+from .check import _arc_costs, _shifts_of, _weekly_rest_reasons, why_infeasible
 from .compiled import DAY, WEEK, hours_to_seconds, to_seconds
 from .model import Instance, Solution
 
@@ -71,22 +75,61 @@ def solve_exact(instance: Instance, time_limit_s: float = 60.0) -> Solution:
     obj = np.array([cost - slots[s].unfilled_cost for s, _, cost in arcs], dtype=np.float64)
     if n == 0:
         return Solution({}, offset, offset, "optimal", time.perf_counter() - t)
-    r_idx = [r for r, row in enumerate(rows) for _ in row]
-    c_idx = [i for row in rows for i, _ in row]
-    vals = [v for row in rows for _, v in row]
-    a = sp.csr_matrix((vals, (r_idx, c_idx)), shape=(len(rows), n))
-    res = milp(
-        obj,
-        integrality=np.ones(n),
-        bounds=Bounds(np.zeros(n), np.ones(n)),
-        constraints=[LinearConstraint(a, -np.inf, np.array(rhs))],
-        options={"time_limit": time_limit_s, "mip_rel_gap": 1e-9},
-    )
-    if res.x is None:
-        return Solution({}, offset, -math.inf, "no solution", time.perf_counter() - t)
-    chosen = res.x > 0.5
+    deadline = time.perf_counter() + time_limit_s
+    while True:
+        r_idx = [r for r, row in enumerate(rows) for _ in row]
+        c_idx = [i for row in rows for i, _ in row]
+        vals = [v for row in rows for _, v in row]
+        a = sp.csr_matrix((vals, (r_idx, c_idx)), shape=(len(rows), n))
+        res = milp(
+            obj,
+            integrality=np.ones(n),
+            bounds=Bounds(np.zeros(n), np.ones(n)),
+            constraints=[LinearConstraint(a, -np.inf, np.array(rhs))] if rows else [],
+            options={
+                "time_limit": max(deadline - time.perf_counter(), 0.1),
+                "mip_rel_gap": 1e-9,
+            },
+        )
+        if res.x is None:
+            return Solution({}, offset, -math.inf, "no solution", time.perf_counter() - t)
+        chosen = res.x > 0.5
+        cuts = _weekly_rest_cuts(instance, arcs, by_cand, chosen)
+        if not cuts or time.perf_counter() > deadline:
+            break
+        for cut in cuts:
+            rows.append([(i, 1.0) for i in cut])
+            rhs.append(len(cut) - 1.0)
+    if cuts:
+        return Solution({}, offset, -math.inf, "time_limit", time.perf_counter() - t)
     assignments = {arcs[i][0]: arcs[i][1] for i in np.nonzero(chosen)[0].tolist()}
     objective = offset + float(obj[chosen].sum())
     bound = offset + float(getattr(res, "mip_dual_bound", res.fun))
     status = "optimal" if res.status == 0 else "time_limit"
     return Solution(assignments, objective, min(bound, objective), status, time.perf_counter() - t)
+
+
+def _weekly_rest_cuts(
+    instance: Instance,
+    arcs: list[tuple[str, str, float]],
+    by_cand: dict[str, list[int]],
+    chosen: np.ndarray,
+) -> list[list[int]]:
+    """Per person whose chosen shifts break the weekly rest: a smallest subset that does."""
+
+    def breaks(cand: str, members: list[int]) -> bool:
+        slot_ids = [arcs[i][0] for i in members]
+        shifts = _shifts_of(instance, cand, slot_ids)
+        return bool(_weekly_rest_reasons(shifts, set(slot_ids), instance))
+
+    cuts = []
+    for cand, members in by_cand.items():
+        mine = [i for i in members if chosen[i]]
+        if not breaks(cand, mine):
+            continue
+        for i in list(mine):
+            rest = [j for j in mine if j != i]
+            if breaks(cand, rest):
+                mine = rest
+        cuts.append(mine)
+    return cuts

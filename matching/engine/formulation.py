@@ -9,6 +9,13 @@ Rows:
   start), a knapsack row on the hours and a cardinality row (how many of the
   shortest eligible shifts fit), which is the strong form when shifts are long.
 
+* weekly-rest rows: for each person for whom the weekly rest can bind (all their
+  shifts at once break it), "at most k of them", k the most shifts the person
+  can work under every rule (found by the compiled schedule search). The row
+  also keeps the person's shifts in one block and out of the dominance
+  reduction's "free" people; the rule itself is enforced on every answer
+  (colgen.Pricer.repair) and in the schedule search.
+
 Windows starting at a slot that ends up unassigned are harmless: the shifts in
 such a window are a subset of those in the window of the next real shift, so
 the rows stay valid and the formulation stays exact.
@@ -68,6 +75,41 @@ def _window_stats(
         total[rows] = tot
         largest[rows] = tot - smallest_rest
     return fits, total, largest
+
+
+def _max_shifts(
+    cp: Compiled, people: np.ndarray, cand: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> np.ndarray:
+    """Per person (sorted candidate indices): the most of their shifts (sorted by
+    (candidate, start)) they can work at once under every rule, or an upper bound."""
+    from .colgen import EPS, NODE_LIMIT
+    from .pricing import price_people
+    from .weekly import bookings_csr
+
+    ptr = np.append(np.searchsorted(cand, people, "left"), len(cand)).astype(np.int64)
+    bptr, bst, ben = bookings_csr(cp.b_cand, cp.b_start, cp.b_end, people)
+    ub = np.zeros(len(people))
+    val = np.zeros(len(people))
+    price_people(
+        ptr,
+        start.astype(np.int64),
+        end.astype(np.int64),
+        np.full(len(cand), -1.0),
+        bptr,
+        bst,
+        ben,
+        int(cp.rest),
+        int(cp.w7_limit),
+        int(cp.w24_limit),
+        int(cp.weekly_rest),
+        np.ones(len(people), dtype=np.bool_),
+        NODE_LIMIT,
+        EPS,
+        ub,
+        val,
+        np.zeros(len(cand), dtype=np.bool_),
+    )
+    return np.floor(ub + 1e-6)
 
 
 def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
@@ -208,6 +250,18 @@ def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
             val = dur[col] / 3600.0 if use_dur else np.ones(len(col))
             scale = 3600.0 if use_dur else 1.0
             add(rid, col, val, rhs[sel] / scale, slo, knapsack=use_dur)
+
+    if cp.weekly_rest > 0 and n:
+        from .weekly import people_ok
+
+        people, ok = people_ok(c, st, en, cp.b_cand, cp.b_start, cp.b_end, cp.weekly_rest)
+        bad = people[~ok]
+        if len(bad):
+            cols = np.nonzero(np.isin(c, bad))[0]
+            cap = _max_shifts(cp, bad, c[cols], st[cols], en[cols])
+            rid = np.searchsorted(bad, c[cols])
+            _, first = np.unique(rid, return_index=True)
+            add(rid, cols, np.ones(len(cols)), cap, cols[first])
 
     if rows_r:
         r = np.concatenate(rows_r)

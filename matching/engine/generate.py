@@ -38,7 +38,14 @@ SIZES: dict[str, tuple[int, int]] = {
     "S": (200, 2_000),
     "M": (2_000, 20_000),
     "L": (5_000, 20_000),
+    # shortage: more shifts than the people can take (no agency left, little free time)
+    "MS": (2_000, 1_200),
+    "LS": (5_000, 3_000),
 }
+SHORTAGE = frozenset({"MS", "LS"})
+# a crisis: the agencies have no one left, staff offer a few of their free days
+SHORTAGE_KIND_P = (0.85, 0.10, 0.05, 0.0)
+SHORTAGE_FREE_DAY_P = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,15 @@ def _templates(day: date) -> tuple[tuple[Template, float], ...]:
     return WEEKEND if day.weekday() >= 5 else WEEKDAY
 
 
-def generate(n_slots: int, n_cands: int, seed: int = 1) -> Instance:
+def generate(
+    n_slots: int,
+    n_cands: int,
+    seed: int = 1,
+    *,
+    params: Params | None = None,
+    shortage: bool = False,
+) -> Instance:
+    params = params or Params()
     rng = np.random.default_rng(seed)
     n_groups = max(1, round(n_slots / 100))
     days = [FIRST_DAY + timedelta(days=i) for i in range(DAYS)]
@@ -100,7 +115,8 @@ def generate(n_slots: int, n_cands: int, seed: int = 1) -> Instance:
         slot_meta.append((g, d, t.kind))
 
     # --- candidates
-    kinds = rng.choice(4, size=n_cands, p=KIND_P)  # full-time, part-time, volunteer, agency
+    kinds = rng.choice(4, size=n_cands, p=SHORTAGE_KIND_P if shortage else KIND_P)
+    free_day_p = SHORTAGE_FREE_DAY_P if shortage else 0.8  # full-time, part-time, volunteer, agency
     home = rng.integers(n_groups, size=n_cands)
     second = np.where(rng.random(n_cands) < 0.25, (home + 1) % n_groups, -1)
     # shift kinds each person does: bit 0 day, 1 evening, 2 night, 3 long
@@ -128,7 +144,7 @@ def generate(n_slots: int, n_cands: int, seed: int = 1) -> Instance:
             for di in sorted(work_days):
                 booked.append(Interval(*_shift(all_days[di + 7], rota)))
             free = np.array([d not in work_days for d in range(DAYS)])
-            available[ci] = free & (rng.random(DAYS) < 0.8)
+            available[ci] = free & (rng.random(DAYS) < free_day_p)
         elif kind == 2:
             n = int(rng.integers(3, 7))
             first = int(rng.integers(DAYS))
@@ -176,7 +192,7 @@ def generate(n_slots: int, n_cands: int, seed: int = 1) -> Instance:
     surcharge = 1.0 + 0.25 * np.isin(kind_of_slot, ("night", "long"))
     cost = np.round(base[a_cand] * surcharge + 300 * dist + rng.uniform(0, 40, len(a_slot)))
 
-    skeleton = Instance(Params(), tuple(slots), tuple(candidates), ())
+    skeleton = Instance(params, tuple(slots), tuple(candidates), ())
     cp = compile_instance(skeleton)
     ok = feasible_alone(cp, a_slot, a_cand)
     a_slot, a_cand, cost = a_slot[ok], a_cand[ok], cost[ok]
@@ -189,9 +205,10 @@ def generate(n_slots: int, n_cands: int, seed: int = 1) -> Instance:
             a_slot[keep].tolist(), a_cand[keep].tolist(), cost[keep].tolist(), strict=True
         )
     )
-    return Instance(Params(), tuple(slots), tuple(candidates), arcs)
+    return Instance(params, tuple(slots), tuple(candidates), arcs)
 
 
-def generate_size(size: str, seed: int = 1) -> Instance:
-    n_slots, n_cands = SIZES[size.upper()]
-    return generate(n_slots, n_cands, seed)
+def generate_size(size: str, seed: int = 1, params: Params | None = None) -> Instance:
+    size = size.upper()
+    n_slots, n_cands = SIZES[size]
+    return generate(n_slots, n_cands, seed, params=params, shortage=size in SHORTAGE)

@@ -10,6 +10,24 @@ from .compiled import DAY, WEEK, Compiled, compile_instance, feasible_alone
 from .model import Instance, Solution
 
 
+def _keeps_weekly_rest(shifts: list[tuple[int, int]], start: int, end: int, need: int) -> bool:
+    """Every 7-day window from a shift start that overlaps the new shift [start, end)
+    (already in `shifts`) keeps a free stretch of `need` seconds (see check.py)."""
+    shifts = sorted(shifts)
+    for t, _ in shifts:
+        if not start - WEEK < t < end:
+            continue
+        covered_to, longest = t, 0
+        for a, b in shifts:
+            if a >= t + WEEK:
+                break
+            longest = max(longest, a - covered_to)
+            covered_to = max(covered_to, b)
+        if max(longest, t + WEEK - covered_to) < need:
+            return False
+    return True
+
+
 class ScheduleState:
     """Per-candidate booked + assigned shifts, for incremental feasibility checks."""
 
@@ -47,7 +65,7 @@ class ScheduleState:
                     total = sum(e - s for s, e in shifts if t <= s < t + window)
                     if total > limit:
                         return False
-        return True
+        return cp.weekly_rest <= 0 or _keeps_weekly_rest(shifts, start, end, cp.weekly_rest)
 
     def add(self, cand: int, start: int, end: int) -> None:
         self.assigned.setdefault(cand, []).append((start, end))

@@ -30,6 +30,7 @@ def instance_from_json(obj: dict[str, Any]) -> Instance:
         max_hours_per_24_hours=float(
             p.get("max_hours_per_24_hours", defaults.max_hours_per_24_hours)
         ),
+        min_weekly_rest_hours=float(p.get("min_weekly_rest_hours") or 0.0),
     )
     slots = tuple(
         Slot(str(s["id"]), _parse(s["start"]), _parse(s["end"]), float(s["unfilled_cost"]))
@@ -55,6 +56,7 @@ def instance_to_json(instance: Instance) -> dict[str, Any]:
             "min_rest_hours": _num(p.min_rest_hours),
             "max_hours_per_7_days": _num(p.max_hours_per_7_days),
             "max_hours_per_24_hours": _num(p.max_hours_per_24_hours),
+            "min_weekly_rest_hours": _num(p.min_weekly_rest_hours),
         },
         "slots": [
             {

@@ -11,6 +11,8 @@ class Params:
     min_rest_hours: float = 11.0
     max_hours_per_7_days: float = 48.0
     max_hours_per_24_hours: float = 13.0
+    # arbeidsmiljøloven § 10-8 (2): 35 h of continuous rest in every 7 days; 0 = not enforced
+    min_weekly_rest_hours: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

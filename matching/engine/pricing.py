@@ -27,6 +27,7 @@ from numba import config as numba_config
 from numba import njit
 
 from .compiled import DAY, WEEK
+from .weekly import keeps_rest_with
 
 _PYCACHE = Path(__file__).resolve().parent / "__pycache__"
 _IN_TREE_WRITABLE = os.access(_PYCACHE if _PYCACHE.exists() else _PYCACHE.parent, os.W_OK)
@@ -70,13 +71,26 @@ def _fits(j, s, e, chosen, k, bst, ben, b0, b1, windows, limits):  # pragma: no 
 
 
 @njit(cache=True, nogil=True)
+def _keeps_weekly_rest(j, s, e, chosen, k, bst, ben, b0, b1, need, ast, aen):  # pragma: no cover
+    """The chosen shifts are sorted by start and j starts no earlier than any of them."""
+    for q in range(k):
+        ast[q] = s[chosen[q]]
+        aen[q] = e[chosen[q]]
+    ast[k] = s[j]
+    aen[k] = e[j]
+    return keeps_rest_with(s[j], e[j], need, bst, ben, b0, b1, ast, aen, k + 1)
+
+
+@njit(cache=True, nogil=True)
 def price_people(
-    ptr, st, en, rc, bptr, bst, ben, rest, l7, l24, node_limit, eps, ub, val, take
+    ptr, st, en, rc, bptr, bst, ben, rest, l7, l24, weekly, bind, node_limit, eps, ub, val, take
 ):  # pragma: no cover - compiled
     """For every person p (arcs ptr[p]:ptr[p+1], sorted by start; bookings
     bptr[p]:bptr[p+1]): ub[p] >= best gain, val[p] = gain found, take marks its
     arcs. ub[p] == val[p] unless the search hit node_limit, in which case ub is
-    the rest-only optimum, still a valid over-estimate."""
+    the rest-only optimum, still a valid over-estimate. The weekly rest of
+    `weekly` seconds is checked for the people with bind[p] (for the others,
+    all their arcs at once keep it, so it cannot bind)."""
     n_people = len(ptr) - 1
     max_n = 1
     for p in range(n_people):
@@ -90,6 +104,8 @@ def price_people(
     chosen = np.empty(max_n, np.int64)
     best_set = np.empty(max_n, np.int64)
     pos = np.empty(max_n + 1, np.int64)
+    ast = np.empty(max_n + 1, np.int64)
+    aen = np.empty(max_n + 1, np.int64)
     vals = np.empty(max_n + 1, np.float64)
     windows = np.array([WEEK, DAY], np.int64)
     limits = np.array([l7, l24], np.int64)
@@ -122,6 +138,7 @@ def price_people(
             opt[a] = max(opt[a + 1], w[a] + opt[nxt[a]])
         b0 = bptr[p]
         b1 = bptr[p + 1]
+        need = weekly if bind[p] else 0
         best = 0.0
         best_k = 0
         nodes = 0
@@ -135,7 +152,10 @@ def price_people(
             while j < n:
                 if vals[k] + opt[j] <= best + eps:
                     break  # opt is non-increasing: nothing further can beat best
-                if _fits(j, s, e, chosen, k, bst, ben, b0, b1, windows, limits):
+                if _fits(j, s, e, chosen, k, bst, ben, b0, b1, windows, limits) and (
+                    need == 0
+                    or _keeps_weekly_rest(j, s, e, chosen, k, bst, ben, b0, b1, need, ast, aen)
+                ):
                     found = j
                     break
                 j += 1
@@ -178,6 +198,8 @@ def warm_up() -> None:
         0,
         48 * 3600,
         13 * 3600,
+        35 * 3600,
+        np.ones(1, np.bool_),
         10,
         1e-7,
         np.zeros(1),

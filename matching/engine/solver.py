@@ -259,9 +259,13 @@ def _solve_block(
     csc = matrix.tocsc()
     best = start.copy()
     best_val = float(obj[best].sum()) + offset
+    pricer = colgen.Pricer(cp, arcs) if cp is not None and arcs is not None else None
 
     def consider(x: np.ndarray) -> None:
         nonlocal best, best_val
+        if pricer is not None:
+            # the rows state the weekly rest only as a count; drop shifts that break it
+            x = pricer.repair(x, -obj)
         val = float(obj[x].sum()) + offset
         # solvers work to tolerances; keep only what satisfies the rows exactly
         if val < best_val and np.all(matrix @ x.astype(np.float64) <= rhs + 1e-6):
@@ -320,7 +324,7 @@ def _solve_block(
             offset,
             mu0,
             gap=rel_gap,
-            pricer=colgen.Pricer(cp, arcs),
+            pricer=pricer,
         )
         bound = max(bound, schedules(best, deadline=t_end, max_rounds=0).bound)
         if closed():

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from matching.engine import check_solution, solve_exact
+from matching.engine import Params, check_solution, solve_exact
 from matching.engine.colgen import Pricer, column_generation
 from matching.engine.compiled import compile_instance, feasible_alone
 from matching.engine.generate import generate
@@ -26,9 +26,9 @@ def _assignments(cp, arcs, x) -> dict[str, str]:
     return {cp.slot_ids[cp.a_slot[a]]: cp.cand_ids[cp.a_cand[a]] for a in arcs[np.nonzero(x)[0]]}
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_lagrangian_bound_below_optimum(seed: int) -> None:
-    inst = generate(24, 160, seed)
+@pytest.mark.parametrize(("seed", "weekly_rest"), [(s, 0) for s in range(6)] + [(0, 60), (1, 60)])
+def test_lagrangian_bound_below_optimum(seed: int, weekly_rest: float) -> None:
+    inst = generate(24, 160, seed, params=Params(min_weekly_rest_hours=weekly_rest))
     cp, arcs, obj, offset = _setup(inst)
     ref = solve_exact(inst, time_limit_s=30)
     assert ref.status == "optimal"
@@ -51,10 +51,10 @@ def test_lagrangian_bound_below_optimum(seed: int) -> None:
     assert full.bound >= ref.objective * (1 - 0.02)
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_pricing_is_exact(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "weekly_rest"), [(s, w) for s in range(4) for w in (0, 60)])
+def test_pricing_is_exact(seed: int, weekly_rest: float) -> None:
     """Pricer.best against brute force over every subset of a person's arcs."""
-    inst = generate(30, 60, seed)
+    inst = generate(30, 60, seed, params=Params(min_weekly_rest_hours=weekly_rest))
     cp, arcs, obj, _ = _setup(inst)
     pricer = Pricer(cp, arcs)
     rng = np.random.default_rng(seed)

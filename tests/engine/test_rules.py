@@ -101,3 +101,56 @@ def test_objective_and_unknown_arc():
     assert objective_of(inst, {"a": "c"}) == 3120
     assert why_infeasible(inst, "a", "nobody", {}) == "not eligible"
     assert check_solution(inst, {"a": "nobody"})
+
+
+WEEKLY = Params(min_weekly_rest_hours=35)
+
+
+def test_weekly_rest_needs_one_free_stretch_of_35_hours_in_seven_days():
+    # 8 h shifts starting every 32 h leave 24 h gaps: the fifth in a week breaks the rule
+    shifts = [slot(f"s{i}", utc(2026, 5, 4, 7) + timedelta(hours=32 * i), 8) for i in range(5)]
+    inst = one_candidate(shifts, params=WEEKLY)
+    four = {f"s{i}": "c" for i in range(4)}
+    # four shifts span 104 h: the window from the first still ends with 64 h free
+    assert check_solution(inst, four) == []
+    assert why_infeasible(inst, "s4", "c", four) == "weekly rest < 35 h"
+    problems = check_solution(inst, {**four, "s4": "c"})
+    assert any("weekly rest < 35 h" in p for p in problems)
+    # without the parameter the same five shifts are fine
+    plain = one_candidate(shifts)
+    assert check_solution(plain, {**four, "s4": "c"}) == []
+
+
+def test_weekly_rest_counts_bookings_but_judges_only_windows_with_assigned_shifts():
+    # bookings alone already leave no 35 h stretch: not the engine's to judge
+    booked = tuple(
+        Interval(
+            utc(2026, 5, 4, 7) + timedelta(hours=30 * i),
+            utc(2026, 5, 4, 15) + timedelta(hours=30 * i),
+        )
+        for i in range(6)
+    )
+    far = slot("far", utc(2026, 5, 20, 7), 8)  # more than a week after the last booking
+    near = slot("near", utc(2026, 5, 11, 14), 8)  # its window from the bookings lacks 35 h
+    inst = one_candidate([far, near], booked=booked, params=WEEKLY)
+    assert why_infeasible(inst, "far", "c", {}) is None
+    assert check_solution(inst, {"far": "c"}) == []
+    assert why_infeasible(inst, "near", "c", {}) == "weekly rest < 35 h"
+
+
+def test_weekly_rest_is_absolute_time_across_spring_dst():
+    # Sat 28 Mar 23:00 (+01:00) to Mon 30 Mar 07:00 (+02:00) is 31 h in real time, 32 h on
+    # the wall clock; with a 31.5 h rule it is too short, although the wall clock says enough
+    params = Params(min_weekly_rest_hours=31.5, max_hours_per_7_days=80, max_hours_per_24_hours=24)
+    days = [slot(f"d{i}", oslo(2026, 3, 23 + i, 15), 8) for i in range(6)]  # Mon-Sat evenings
+    monday = slot("mon", oslo(2026, 3, 30, 7), 8)
+    inst = one_candidate([*days, monday], params=params)
+    week = {s.id: "c" for s in days}
+    assert check_solution(inst, week) == []
+    assert why_infeasible(inst, "mon", "c", week) == "weekly rest < 31.5 h"
+    # half an hour less rest asked: now it fits
+    relaxed = one_candidate(
+        [*days, monday],
+        params=Params(min_weekly_rest_hours=31, max_hours_per_7_days=80, max_hours_per_24_hours=24),
+    )
+    assert why_infeasible(relaxed, "mon", "c", week) is None

@@ -52,6 +52,23 @@ def test_matches_exact_on_generated_instances(seed: int) -> None:
     assert_sound(generate(24, 160, seed))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_matches_exact_with_weekly_rest(seed: int) -> None:
+    # few people for many shifts, and a weekly rest long enough to bind often
+    assert_sound(generate(30, 40, seed, params=Params(min_weekly_rest_hours=60), shortage=True))
+
+
+def test_weekly_rest_changes_the_answer() -> None:
+    inst = generate(30, 40, 0, params=Params(min_weekly_rest_hours=60), shortage=True)
+    without = Instance(Params(), inst.slots, inst.candidates, inst.arcs)
+    free = solve(without)
+    ruled = solve(inst)
+    assert check_solution(inst, free.assignments)  # the unruled answer breaks the rule
+    assert check_solution(inst, ruled.assignments) == []
+    assert ruled.objective > free.objective
+    assert check_solution(inst, solve_greedy(inst).assignments) == []
+
+
 def test_greedy_is_feasible_and_beaten() -> None:
     inst = generate(60, 400, 11)
     greedy = solve_greedy(inst)
@@ -62,16 +79,19 @@ def test_greedy_is_feasible_and_beaten() -> None:
 
 @st.composite
 def instances(draw: st.DrawFn) -> Instance:
-    n_slots = draw(st.integers(1, 9))
+    n_slots = draw(st.integers(1, 10))
     n_cands = draw(st.integers(1, 4))
     params = Params(
         min_rest_hours=draw(st.sampled_from([0.0, 8.0, 11.0])),
         max_hours_per_7_days=draw(st.sampled_from([16.0, 30.0, 48.0])),
         max_hours_per_24_hours=draw(st.sampled_from([8.0, 13.0, 24.0])),
+        min_weekly_rest_hours=draw(st.sampled_from([0.0, 35.0, 60.0, 96.0])),
     )
+    # half of the instances crowd their shifts into one week, where the weekly rest binds
+    span = draw(st.sampled_from([7 * 48, 16 * 48]))
     slots = []
     for i in range(n_slots):
-        start = T0 + timedelta(minutes=30 * draw(st.integers(0, 16 * 48)))
+        start = T0 + timedelta(minutes=30 * draw(st.integers(0, span)))
         hours = draw(st.sampled_from([4.0, 8.0, 9.0, 12.5]))
         cost = draw(st.sampled_from([500.0, 1000.0, 2500.5]))
         slots.append(Slot(f"s{i}", start, start + timedelta(hours=hours), cost))
@@ -90,7 +110,7 @@ def instances(draw: st.DrawFn) -> Instance:
     return Instance(params, tuple(slots), tuple(cands), tuple(arcs))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_properties_on_random_instances(inst: Instance) -> None:
     assert_sound(inst, tol_pct=0.5)
