@@ -51,7 +51,7 @@ browser: install
 # scale 12.5 the demo has about 2,000 open slots (size M).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench
 bench: install
-	$(BIN)/python -m matching.engine bench --sizes S,M,L
+	$(BIN)/python -m matching.engine bench --sizes S,M,L,MS,LS
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || \
 		psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate -v0

@@ -11,6 +11,7 @@ import time
 from .check import check_solution
 from .generate import SIZES, generate_size
 from .greedy import solve_greedy
+from .model import Params
 from .pricing import warm_up
 from .solver import solve
 
@@ -21,7 +22,9 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run(sizes: list[str], seed: int, time_limit_s: float | None, verify: bool) -> int:
+def run(
+    sizes: list[str], seed: int, time_limit_s: float | None, verify: bool, params: Params
+) -> int:
     failures = 0
     # A worker compiles the schedule search once in its life (the Docker image
     # does it at build time); that is not part of any one solve.
@@ -29,7 +32,7 @@ def run(sizes: list[str], seed: int, time_limit_s: float | None, verify: bool) -
     warm_up()
     print(f"# compiled search ready in {time.perf_counter() - t:.2f} s", file=sys.stderr)
     for size in sizes:
-        instance = generate_size(size, seed)
+        instance = generate_size(size, seed, params)
         gc.collect()
         greedy = solve_greedy(instance)
         t = time.perf_counter()
@@ -65,9 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve")
     parser.add_argument("--no-verify", action="store_true", help="skip the rule check")
+    parser.add_argument(
+        "--weekly-rest",
+        type=float,
+        default=35.0,
+        help="min_weekly_rest_hours of the generated instances (0: not enforced)",
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size(s): {', '.join(unknown)}")
-    return run(sizes, args.seed, args.time_limit, not args.no_verify)
+    params = Params(min_weekly_rest_hours=args.weekly_rest)
+    return run(sizes, args.seed, args.time_limit, not args.no_verify, params)

@@ -20,6 +20,7 @@ is an excellent heuristic: every column is a feasible schedule by construction.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -44,8 +45,9 @@ class Pricer:
     columns out per person, sorted by start, once.
     """
 
-    def __init__(self, cp: Compiled, arcs: np.ndarray) -> None:
+    def __init__(self, cp: Compiled, arcs: np.ndarray, workers: int = 1) -> None:
         self.cp = cp
+        self.workers = max(1, int(workers))
         cand = cp.a_cand[arcs]
         slot = cp.a_slot[arcs]
         start = cp.s_start[slot]
@@ -73,6 +75,74 @@ class Pricer:
         # (multipliers, bound, columns) of the last initial pass, reused when a
         # bound-only call is followed by the full column generation
         self.first_pass: tuple[np.ndarray, float, list[list[int]]] | None = None
+        self.pos_of: np.ndarray | None = None
+
+    def round(
+        self, obj: np.ndarray, csc: sp.csc_matrix, rhs: np.ndarray, order: np.ndarray
+    ) -> np.ndarray:
+        """Take useful columns in the given order whenever every row (csc: the block's
+        rows) still has room and the weekly rest still holds."""
+        from .weekly import round_fill
+
+        if self.pos_of is None:
+            self.pos_of = np.empty(len(self.order), dtype=np.int64)
+            self.pos_of[self.order] = np.arange(len(self.order))
+        x = np.zeros(len(obj), dtype=np.bool_)
+        round_fill(
+            np.ascontiguousarray(order, dtype=np.int64),
+            np.ascontiguousarray(obj, dtype=np.float64),
+            csc.indptr.astype(np.int64),
+            csc.indices.astype(np.int64),
+            csc.data.astype(np.float64),
+            np.ascontiguousarray(rhs, dtype=np.float64),
+            self.person_of_col,
+            self.pos_of,
+            self.ptr,
+            self.st,
+            self.en,
+            self.bind,
+            self.bptr,
+            self.bst,
+            self.ben,
+            int(self.cp.weekly_rest),
+            x,
+        )
+        return x
+
+    def fill(
+        self, x: np.ndarray, obj: np.ndarray, csc: sp.csc_matrix, rhs: np.ndarray
+    ) -> np.ndarray:
+        """x (feasible) plus whatever useful columns still fit, cheapest first."""
+        rest = np.nonzero(~x)[0]
+        order = np.concatenate((np.nonzero(x)[0], rest[np.argsort(obj[rest], kind="stable")]))
+        return self.round(obj, csc, rhs, order)
+
+    def weekly_cuts(self, x: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Weekly-rest rows the LP solution x breaks (see weekly.separate), over block columns."""
+        from .weekly import separate
+
+        n_cols = len(self.order)
+        rows, pos, n = separate(
+            self.ptr,
+            self.st,
+            self.en,
+            np.ascontiguousarray(x[self.order], dtype=np.float64),
+            self.bind,
+            self.bptr,
+            self.bst,
+            self.ben,
+            int(self.cp.weekly_rest),
+        )
+        if n == 0:
+            return sp.csr_matrix((0, n_cols)), np.zeros(0)
+        rows, cols = rows[:n], self.order[pos[:n]]
+        cut = sp.csr_matrix((np.ones(n), (rows, cols)), shape=(int(rows[-1]) + 1, n_cols))
+        # one row per distinct set of shifts
+        keys = {}
+        for r in range(cut.shape[0]):
+            keys.setdefault(cut.indices[cut.indptr[r] : cut.indptr[r + 1]].tobytes(), r)
+        cut = cut[sorted(keys.values())]
+        return cut, np.diff(cut.indptr).astype(np.float64) - 1.0
 
     def repair(self, x: np.ndarray, gain: np.ndarray) -> np.ndarray:
         """x (0/1 block columns) with, for each person whose chosen shifts break the
@@ -125,31 +195,55 @@ class Pricer:
         val = np.zeros(self.n_people)
         take = np.zeros(len(self.order), dtype=np.bool_)
         cp = self.cp
-        price_people(
-            self.ptr,
-            self.st,
-            self.en,
-            np.ascontiguousarray(rc[self.order], dtype=np.float64),
-            self.bptr,
-            self.bst,
-            self.ben,
-            int(cp.rest),
-            int(cp.w7_limit),
-            int(cp.w24_limit),
-            int(cp.weekly_rest),
-            self.bind,
-            NODE_LIMIT,
-            EPS,
-            ub,
-            val,
-            take,
-        )
+        rc_sorted = np.ascontiguousarray(rc[self.order], dtype=np.float64)
+
+        def run(p0: int, p1: int) -> None:
+            # people are independent: each piece writes only its own people's entries
+            price_people(
+                self.ptr[p0 : p1 + 1],
+                self.st,
+                self.en,
+                rc_sorted,
+                self.bptr[p0 : p1 + 1],
+                self.bst,
+                self.ben,
+                int(cp.rest),
+                int(cp.w7_limit),
+                int(cp.w24_limit),
+                int(cp.weekly_rest),
+                self.bind[p0:p1],
+                NODE_LIMIT,
+                EPS,
+                ub[p0:p1],
+                val[p0:p1],
+                take,
+            )
+
+        pieces = self._pieces()
+        if len(pieces) == 1:
+            run(*pieces[0])
+        else:
+            from .parallel import pool
+
+            for f in [pool("pricing", self.workers).submit(run, *pc) for pc in pieces]:
+                f.result()
         pos = np.nonzero(take)[0]
         cols = self.order[pos]
         people = np.searchsorted(self.ptr, pos, "right") - 1
         cuts = np.nonzero(np.diff(people))[0] + 1
         found = [c.tolist() for c in np.split(cols, cuts)] if len(cols) else []
         return ub, val, found
+
+    def _pieces(self) -> list[tuple[int, int]]:
+        """People split into runs of about equal arc counts, several per worker so a
+        piece with a hard search does not leave the other threads idle."""
+        n = self.n_people
+        if self.workers == 1 or len(self.order) < 2_000 or n < 2:
+            return [(0, n)]
+        k = min(4 * self.workers, n)
+        cuts = np.searchsorted(self.ptr, np.linspace(0, len(self.order), k + 1)[1:-1])
+        bounds = np.unique(np.concatenate(([0], np.clip(cuts, 0, n), [n])))
+        return [(int(a), int(b)) for a, b in itertools.pairwise(bounds.tolist())]
 
     def best(self, p: int, rc: np.ndarray) -> tuple[float, float, list[int]]:
         """(gain upper bound, gain found, columns found) for person p alone."""

@@ -77,42 +77,32 @@ def _window_stats(
     return fits, total, largest
 
 
-def _max_shifts(
-    cp: Compiled, people: np.ndarray, cand: np.ndarray, start: np.ndarray, end: np.ndarray
-) -> np.ndarray:
-    """Per person (sorted candidate indices): the most of their shifts (sorted by
-    (candidate, start)) they can work at once under every rule, or an upper bound."""
-    from .colgen import EPS, NODE_LIMIT
-    from .pricing import price_people
-    from .weekly import bookings_csr
+def weekly_rest_caps(cp: Compiled, keep: np.ndarray) -> np.ndarray | None:
+    """Per candidate: -1 when all of their kept arcs at once keep the weekly rest (then the
+    rule cannot bind for them, nor on any subset), else how many of those shifts they can
+    work at once at most: all but one, which stays true of any subset of `keep`. (A
+    tighter count needs a schedule search per person, which costs more than the row gives.)"""
+    if cp.weekly_rest <= 0:
+        return None
+    from .weekly import people_ok
 
-    ptr = np.append(np.searchsorted(cand, people, "left"), len(cand)).astype(np.int64)
-    bptr, bst, ben = bookings_csr(cp.b_cand, cp.b_start, cp.b_end, people)
-    ub = np.zeros(len(people))
-    val = np.zeros(len(people))
-    price_people(
-        ptr,
-        start.astype(np.int64),
-        end.astype(np.int64),
-        np.full(len(cand), -1.0),
-        bptr,
-        bst,
-        ben,
-        int(cp.rest),
-        int(cp.w7_limit),
-        int(cp.w24_limit),
-        int(cp.weekly_rest),
-        np.ones(len(people), dtype=np.bool_),
-        NODE_LIMIT,
-        EPS,
-        ub,
-        val,
-        np.zeros(len(cand), dtype=np.bool_),
-    )
-    return np.floor(ub + 1e-6)
+    arcs = np.nonzero(keep)[0]
+    cand = cp.a_cand[arcs]
+    start = cp.s_start[cp.a_slot[arcs]]
+    end = cp.s_end[cp.a_slot[arcs]]
+    order = np.lexsort((end, start, cand))
+    cand, start, end = cand[order], start[order], end[order]
+    caps = np.full(cp.n_cands, -1, dtype=np.int64)
+    people, ok = people_ok(cand, start, end, cp.b_cand, cp.b_start, cp.b_end, cp.weekly_rest)
+    bad = people[~ok]
+    caps[bad] = np.bincount(cand, minlength=cp.n_cands)[bad] - 1
+    return caps
 
 
-def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
+def build_formulation(
+    cp: Compiled, keep: np.ndarray, weekly_cap: np.ndarray | None = None
+) -> Formulation:
+    """weekly_cap: from weekly_rest_caps, for the same or a larger `keep`."""
     arcs = np.nonzero(keep)[0]
     c = cp.a_cand[arcs]
     st = cp.s_start[cp.a_slot[arcs]]
@@ -251,17 +241,14 @@ def build_formulation(cp: Compiled, keep: np.ndarray) -> Formulation:
             scale = 3600.0 if use_dur else 1.0
             add(rid, col, val, rhs[sel] / scale, slo, knapsack=use_dur)
 
-    if cp.weekly_rest > 0 and n:
-        from .weekly import people_ok
-
-        people, ok = people_ok(c, st, en, cp.b_cand, cp.b_start, cp.b_end, cp.weekly_rest)
-        bad = people[~ok]
-        if len(bad):
-            cols = np.nonzero(np.isin(c, bad))[0]
-            cap = _max_shifts(cp, bad, c[cols], st[cols], en[cols])
-            rid = np.searchsorted(bad, c[cols])
+    if weekly_cap is not None and n:
+        cap_of = weekly_cap[c]
+        cols = np.nonzero(cap_of >= 0)[0]
+        if len(cols):
+            people, rid, count = np.unique(c[cols], return_inverse=True, return_counts=True)
             _, first = np.unique(rid, return_index=True)
-            add(rid, cols, np.ones(len(cols)), cap, cols[first])
+            rhs = np.minimum(weekly_cap[people], count).astype(np.float64)
+            add(rid, cols, np.ones(len(cols)), rhs, cols[first])
 
     if rows_r:
         r = np.concatenate(rows_r)

@@ -206,3 +206,64 @@ def warm_up() -> None:
         np.zeros(1),
         np.zeros(1, np.bool_),
     )
+    from .weekly import alone_ok, repair, round_fill, schedules_ok
+
+    ptr = np.array([0, 1], np.int64)
+    ok = np.ones(1, np.bool_)
+    alone_ok(one, one + 3600, one[:1], one[:1], one[:0], one[:0], 35 * 3600, ok)
+    schedules_ok(ptr, one, one + 3600, ptr[:1].repeat(2), one[:0], one[:0], 35 * 3600, ok)
+    repair(ptr, one, one + 3600, np.ones(1), ptr[:1].repeat(2), one[:0], one[:0], 35 * 3600, ok)
+    zero = ptr[:1].copy()
+    round_fill(
+        zero,
+        -np.ones(1),
+        ptr,
+        zero,
+        np.ones(1),
+        np.ones(1),
+        zero,
+        zero,
+        ptr,
+        one,
+        one + 3600,
+        ok,
+        ptr[:1].repeat(2),
+        one[:0],
+        one[:0],
+        35 * 3600,
+        ok,
+    )
+
+
+@njit(cache=True, nogil=True)
+def all_fit(ptr, st, en, bptr, bst, ben, rest, l7, l24, weekly, out):  # pragma: no cover
+    """out[p]: person p can work all of their shifts ptr[p]:ptr[p+1] (sorted by start)
+    at once, with their bookings bptr[p]:bptr[p+1], under every rule."""
+    windows = np.array([WEEK, DAY], np.int64)
+    limits = np.array([l7, l24], np.int64)
+    max_n = 1
+    for p in range(len(ptr) - 1):
+        max_n = max(max_n, ptr[p + 1] - ptr[p])
+    chosen = np.arange(max_n + 1)
+    ast = np.empty(max_n + 1, np.int64)
+    aen = np.empty(max_n + 1, np.int64)
+    for p in range(len(ptr) - 1):
+        lo = ptr[p]
+        hi = ptr[p + 1]
+        s = st[lo:hi]
+        e = en[lo:hi]
+        ok = True
+        last_end = -(1 << 62)
+        for j in range(hi - lo):
+            if s[j] < last_end + rest or not _fits(
+                j, s, e, chosen, j, bst, ben, bptr[p], bptr[p + 1], windows, limits
+            ):
+                ok = False
+                break
+            if weekly > 0 and not _keeps_weekly_rest(
+                j, s, e, chosen, j, bst, ben, bptr[p], bptr[p + 1], weekly, ast, aen
+            ):
+                ok = False
+                break
+            last_end = max(last_end, e[j])
+        out[p] = ok

@@ -28,10 +28,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from . import colgen, highs
+from . import colgen, highs, parallel
 from .check import check_solution
 from .compiled import Compiled, compile_instance, feasible_alone
-from .formulation import Formulation, build_formulation
+from .formulation import Formulation, build_formulation, weekly_rest_caps
 from .greedy import arcs_objective, greedy_arcs, solve_greedy
 from .model import Instance, Solution
 
@@ -90,6 +90,51 @@ def _dominated(cp: Compiled, form: Formulation) -> np.ndarray:
     return dominated
 
 
+def _dominated_by_free(cp: Compiled, keep: np.ndarray) -> np.ndarray:
+    """Arcs (mask over cp's arcs) that a free person's arc dominates (see _dominated), with
+    free meaning exactly "can work all of their kept arcs at once"."""
+    from .pricing import all_fit
+    from .weekly import bookings_csr
+
+    idx = np.nonzero(keep)[0]
+    cand = cp.a_cand[idx]
+    start = cp.s_start[cp.a_slot[idx]]
+    end = cp.s_end[cp.a_slot[idx]]
+    order = np.lexsort((end, start, cand))
+    idx, cand, start, end = idx[order], cand[order], start[order], end[order]
+    people, first = np.unique(cand, return_index=True)
+    ptr = np.append(first, len(cand)).astype(np.int64)
+    bptr, bst, ben = bookings_csr(cp.b_cand, cp.b_start, cp.b_end, people)
+    ok = np.ones(len(people), dtype=np.bool_)
+    all_fit(
+        ptr,
+        start.astype(np.int64),
+        end.astype(np.int64),
+        bptr,
+        bst,
+        ben,
+        int(cp.rest),
+        int(cp.w7_limit),
+        int(cp.w24_limit),
+        int(cp.weekly_rest),
+        ok,
+    )
+    free = np.repeat(ok, np.diff(ptr))
+    slot = cp.a_slot[idx]
+    cost = cp.a_cost[idx]
+    best_free = np.full(cp.n_slots, np.inf)
+    np.minimum.at(best_free, slot[free], cost[free])
+    dominated = cost >= best_free[slot]
+    keepers = np.nonzero(free & (cost == best_free[slot]))[0]
+    # the first free arc at the best cost stays (lowest arc index: deterministic)
+    ko = keepers[np.lexsort((idx[keepers], slot[keepers]))]
+    _, first_k = np.unique(slot[ko], return_index=True)
+    dominated[ko[first_k]] = False
+    out = np.zeros(len(keep), dtype=bool)
+    out[idx[dominated]] = True
+    return out
+
+
 def _reduce(cp: Compiled, keep: np.ndarray, max_rounds: int = 8) -> Formulation:
     keep = keep.copy()
     # cheap first round without building rows: one-arc candidates are always free
@@ -103,13 +148,21 @@ def _reduce(cp: Compiled, keep: np.ndarray, max_rounds: int = 8) -> Formulation:
     _, first = np.unique(cp.a_slot[idx[keepers]], return_index=True)
     dom[keepers[first]] = False
     keep[idx[dom]] = False
-    form = build_formulation(cp, keep)
+    # Without building any rows: people who can work all of their arcs at once are
+    # free; this removes most arcs before the first (large) formulation is built.
+    for _ in range(max_rounds):
+        dom = _dominated_by_free(cp, keep)
+        if not dom.any():
+            break
+        keep &= ~dom
+    caps = weekly_rest_caps(cp, keep)
+    form = build_formulation(cp, keep, caps)
     for _ in range(max_rounds):
         dom = _dominated(cp, form)
         if not dom.any():
             break
         keep[form.arcs[dom]] = False
-        form = build_formulation(cp, keep)
+        form = build_formulation(cp, keep, caps)
     return form
 
 
@@ -246,6 +299,7 @@ def _solve_block(
     is_knap: np.ndarray,
     cp: Compiled | None = None,
     arcs: np.ndarray | None = None,
+    workers: int = 1,
 ) -> tuple[np.ndarray, float, bool]:
     """(0/1 columns, proven bound incl. offset, reached the gap target).
 
@@ -259,13 +313,16 @@ def _solve_block(
     csc = matrix.tocsc()
     best = start.copy()
     best_val = float(obj[best].sum()) + offset
-    pricer = colgen.Pricer(cp, arcs) if cp is not None and arcs is not None else None
+    pricer = colgen.Pricer(cp, arcs, workers) if cp is not None and arcs is not None else None
+    weekly = pricer is not None and bool(pricer.bind.any())
+    block_csc, block_rhs = csc, rhs
 
     def consider(x: np.ndarray) -> None:
         nonlocal best, best_val
-        if pricer is not None:
-            # the rows state the weekly rest only as a count; drop shifts that break it
-            x = pricer.repair(x, -obj)
+        if weekly:
+            # the rows state the weekly rest only as a count: drop the shifts that break
+            # it, then give the freed slots to whoever still fits
+            x = pricer.fill(pricer.repair(x, -obj), obj, block_csc, block_rhs)
         val = float(obj[x].sum()) + offset
         # solvers work to tolerances; keep only what satisfies the rows exactly
         if val < best_val and np.all(matrix @ x.astype(np.float64) <= rhs + 1e-6):
@@ -288,6 +345,12 @@ def _solve_block(
         if time.perf_counter() > t_end - 0.5 * time_limit:
             break
         cuts, crhs = _cover_cuts(knap, knap_rhs, lp.x)
+        n_weekly = 0
+        if weekly:
+            wcuts, wrhs = pricer.weekly_cuts(lp.x)
+            n_weekly = wcuts.shape[0]
+            if wcuts.shape[0]:
+                cuts, crhs = sp.vstack([cuts, wcuts]).tocsr(), np.concatenate([crhs, wrhs])
         if cuts.shape[0] == 0:
             break
         model.add_rows(cuts, crhs)
@@ -298,14 +361,18 @@ def _solve_block(
             break
         gain = again.bound - lp.bound
         lp, bound = again, max(bound, again.bound)
-        if gain < 1e-5 * abs(bound):
+        # weekly-rest cuts are worth their round even when the bound barely moves: they
+        # make the LP's ones a schedule that keeps the rule, which the roundings need
+        if gain < 1e-5 * abs(bound) and not n_weekly:
             break
     if cut_parts:
         matrix = sp.vstack([matrix, *cut_parts]).tocsr()
         rhs = np.concatenate([rhs, *cut_rhs])
         csc = matrix.tocsc()
     order = np.lexsort((obj, -np.round(lp.x, 6)))
-    consider(_round(obj, csc, rhs, order))
+    consider(
+        pricer.round(obj, csc, rhs, order) if pricer is not None else _round(obj, csc, rhs, order)
+    )
     if closed():
         return best, bound, True
 
@@ -348,9 +415,12 @@ def _solve_block(
         # converged; on a block whose master LP turns slow, a few times the effort so far
         # is enough before the MIPs below take over.
         now = time.perf_counter()
+        # when the weekly rest binds, the compact roundings cannot keep it but the
+        # schedules can: they get the larger part of the effort
+        effort = (2.0 + 3.0 * (now - t_begin)) * (3.0 if weekly else 1.0)
         cg = schedules(
             best,
-            deadline=now + max(min(0.4 * (t_end - now), 2.0 + 3.0 * (now - t_begin)), 0.05),
+            deadline=now + max(min((0.6 if weekly else 0.4) * (t_end - now), effort), 0.05),
             rel_gap=rel_gap / 4,
             lp_x=lp.x,
             mip_time=max(min(0.1 * (t_end - now), 1.0 + 1.0 * (now - t_begin)), 0.05),
@@ -401,7 +471,11 @@ def _solve_block(
 
 
 def solve_compiled(
-    cp: Compiled, *, time_limit_s: float | None = None, gap_tolerance_pct: float = 0.5
+    cp: Compiled,
+    *,
+    time_limit_s: float | None = None,
+    gap_tolerance_pct: float = 0.5,
+    workers: int | None = None,
 ) -> tuple[np.ndarray, float, str, dict[str, float | int | str]]:
     """Chosen arc indices, proven lower bound, status, stats."""
     t_begin = time.perf_counter()
@@ -450,27 +524,48 @@ def solve_compiled(
     bound = float(slot_u.sum())  # every slot's unfilled cost, minus what arcs save
     status = "optimal"
     total_cols = max(len(arcs_sorted), 1)
-    for c0, c1, r0, r1 in batches:
-        sub = matrix[r0:r1, c0:c1]
-        remaining = deadline - time.perf_counter()
-        share = remaining * max((c1 - c0) / total_cols, 0.05)
+    workers = parallel.resolve(workers)
+
+    def run(batch: tuple[int, int, int, int], share: float) -> tuple[np.ndarray, float, bool]:
+        c0, c1, r0, r1 = batch
         offset = float(slot_u[np.unique(cp.a_slot[arcs_sorted[c0:c1]])].sum())
-        g_x = greedy_sel[arcs_sorted[c0:c1]]
         x, b, ok = _solve_block(
             obj[c0:c1],
-            sub,
+            matrix[r0:r1, c0:c1],
             rhs[r0:r1],
             offset,
             share,
             gap_tolerance_pct / 100.0 * 0.8,
-            g_x,
+            greedy_sel[arcs_sorted[c0:c1]],
             is_knap[r0:r1],
             cp,
             arcs_sorted[c0:c1],
+            workers,
         )
-        if math.isfinite(b):
-            b -= offset
-        total_cols -= c1 - c0
+        return x, (b - offset if math.isfinite(b) else b), ok
+
+    if workers == 1 or len(batches) == 1:
+        results = []
+        for batch in batches:
+            c0, c1 = batch[0], batch[1]
+            remaining = deadline - time.perf_counter()
+            results.append(run(batch, remaining * max((c1 - c0) / total_cols, 0.05)))
+            total_cols -= c1 - c0
+    else:
+        # independent blocks side by side; each gets its share of the time up front, so
+        # the answer does not depend on which thread finishes first
+        budget = deadline - time.perf_counter()
+        side = min(workers, len(batches))
+        futures = [
+            parallel.pool("blocks", workers).submit(
+                run,
+                batch,
+                min(budget, budget * max(side * (batch[1] - batch[0]) / total_cols, 0.05)),
+            )
+            for batch in batches
+        ]
+        results = [f.result() for f in futures]
+    for (c0, c1, _, _), (x, b, ok) in zip(batches, results, strict=True):
         if not ok:
             status = "time_limit"
         chosen[c0:c1] = x
@@ -502,12 +597,18 @@ def _block_trivial(cp: Compiled, arcs: np.ndarray, obj: np.ndarray) -> float:
 
 
 def solve(
-    instance: Instance, *, time_limit_s: float | None = None, gap_tolerance_pct: float = 0.5
+    instance: Instance,
+    *,
+    time_limit_s: float | None = None,
+    gap_tolerance_pct: float = 0.5,
+    workers: int | None = None,
 ) -> Solution:
+    """workers: threads for independent blocks and for the schedule search (None: the
+    machine's cores, up to 4). The answer does not depend on it."""
     t = time.perf_counter()
     cp = compile_instance(instance)
     chosen, bound, status, stats = solve_compiled(
-        cp, time_limit_s=time_limit_s, gap_tolerance_pct=gap_tolerance_pct
+        cp, time_limit_s=time_limit_s, gap_tolerance_pct=gap_tolerance_pct, workers=workers
     )
     objective = arcs_objective(cp, chosen)
     assignments = {cp.slot_ids[cp.a_slot[a]]: cp.cand_ids[cp.a_cand[a]] for a in chosen.tolist()}

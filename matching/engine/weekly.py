@@ -171,3 +171,135 @@ def people_ok(
             ptr, start.astype(np.int64), end.astype(np.int64), bptr, bst, ben, int(need), ok
         )
     return people, ok
+
+
+@njit(cache=True, nogil=True)
+def round_fill(
+    order,
+    obj,
+    indptr,
+    indices,
+    data,
+    rhs,
+    person,
+    pos_of,
+    ptr,
+    st,
+    en,
+    bind,
+    bptr,
+    bst,
+    ben,
+    need,
+    x,
+):  # pragma: no cover - compiled
+    """Take useful columns in `order` whenever every row still has room and, for people
+    for whom it can bind, the weekly rest still holds. Columns are a block's arcs (CSC
+    rows of "<= rhs"); person/pos_of map a column to its person and to its place in the
+    person-major layout ptr/st/en of colgen.Pricer."""
+    used = np.zeros(len(rhs))
+    cnt = np.zeros(len(ptr) - 1, np.int64)
+    tst = np.empty(len(st), np.int64)
+    ten = np.empty(len(st), np.int64)
+    for j in order:
+        if obj[j] >= 0:
+            continue
+        lo = indptr[j]
+        hi = indptr[j + 1]
+        fits = True
+        for q in range(lo, hi):
+            if used[indices[q]] + data[q] > rhs[indices[q]] + 1e-9:
+                fits = False
+                break
+        if not fits:
+            continue
+        p = person[j]
+        if need > 0 and bind[p]:
+            base = ptr[p]
+            m = cnt[p]
+            s = st[pos_of[j]]
+            e = en[pos_of[j]]
+            pos = m
+            while pos > 0 and (
+                tst[base + pos - 1] > s or (tst[base + pos - 1] == s and ten[base + pos - 1] > e)
+            ):
+                tst[base + pos] = tst[base + pos - 1]
+                ten[base + pos] = ten[base + pos - 1]
+                pos -= 1
+            tst[base + pos] = s
+            ten[base + pos] = e
+            if not keeps_rest_with(
+                s,
+                e,
+                need,
+                bst,
+                ben,
+                bptr[p],
+                bptr[p + 1],
+                tst[base : base + m + 1],
+                ten[base : base + m + 1],
+                m + 1,
+            ):
+                for r in range(pos, m):
+                    tst[base + r] = tst[base + r + 1]
+                    ten[base + r] = ten[base + r + 1]
+                continue
+            cnt[p] = m + 1
+        for q in range(lo, hi):
+            used[indices[q]] += data[q]
+        x[j] = True
+
+
+@njit(cache=True, nogil=True)
+def separate(ptr, st, en, xv, bind, bptr, bst, ben, need):  # pragma: no cover - compiled
+    """Weekly-rest cuts violated by an LP solution xv (person-major positions): for a
+    person whose shifts at 1 break the rule in the window from t, the shifts C among
+    them that overlap the window cannot all be worked (with the bookings they leave no
+    free stretch there), so sum_C x <= |C| - 1. Returns (cut ids, positions, count)."""
+    cap = 4 * len(st) + 64
+    rows = np.empty(cap, np.int64)
+    cols = np.empty(cap, np.int64)
+    n = 0
+    n_cuts = 0
+    ast = np.empty(len(st) + 1, np.int64)
+    aen = np.empty(len(st) + 1, np.int64)
+    apos = np.empty(len(st) + 1, np.int64)
+    for p in range(len(ptr) - 1):
+        if not bind[p]:
+            continue
+        m = 0
+        for j in range(ptr[p], ptr[p + 1]):
+            if xv[j] >= 1 - 1e-6:
+                ast[m] = st[j]
+                aen[m] = en[j]
+                apos[m] = j
+                m += 1
+        if m < 2:
+            continue
+        b0 = bptr[p]
+        b1 = bptr[p + 1]
+        last_t = -1
+        for src in range(2):
+            count = b1 - b0 if src == 0 else m
+            for q in range(count):
+                t = bst[b0 + q] if src == 0 else ast[q]
+                if t == last_t:
+                    continue
+                last_t = t
+                # only windows that hold a shift at 1
+                holds = False
+                for r in range(m):
+                    if ast[r] < t + WEEK and aen[r] > t:
+                        holds = True
+                        break
+                if not holds or window_has_rest(t, need, bst, ben, b0, b1, ast, aen, m):
+                    continue
+                if n + m > cap:
+                    return rows, cols, n
+                for r in range(m):
+                    if ast[r] < t + WEEK and aen[r] > t:
+                        rows[n] = n_cuts
+                        cols[n] = apos[r]
+                        n += 1
+                n_cuts += 1
+    return rows, cols, n
