@@ -282,6 +282,9 @@ DUGNAD = {
     "REGISTRATION_RATE_LIMIT": env_str("DUGNAD_REGISTRATION_RATE_LIMIT", "5/h"),
     "MATCHING_DEBOUNCE_SECONDS": env_int("DUGNAD_MATCHING_DEBOUNCE_SECONDS", 5),
     "MATCHING_TIME_LIMIT_SECONDS": env_float("DUGNAD_MATCHING_TIME_LIMIT_SECONDS", 60),
+    # threads of one matching run (independent blocks, the schedule search); 0: the machine's
+    # cores, up to 4. The answer does not depend on it.
+    "MATCHING_WORKERS": env_int("DUGNAD_MATCHING_WORKERS", 0),
     "EMERGENCY_CLINIC_EMAIL": env_str("DUGNAD_EMERGENCY_CLINIC_EMAIL", "legevakt@kommune.example"),
     "PAGE_SIZE": env_int("DUGNAD_PAGE_SIZE", 25),
     # Outgoing messages: a failed send is retried after 1, 2, 4 ... minutes (at most an hour

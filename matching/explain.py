@@ -81,6 +81,10 @@ def reason_text(reason: Reason) -> str:
         return _("would work over %(hours)s hours in 7 days") % {"hours": _hours(p["hours"])}
     if code == "hours_24h":
         return _("would work over %(hours)s hours in 24 hours") % {"hours": _hours(p["hours"])}
+    if code == "weekly_rest":
+        return _("would not get %(hours)s hours of continuous rest in 7 days") % {
+            "hours": _hours(p["hours"])
+        }
     return _("not eligible")
 
 

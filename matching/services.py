@@ -63,8 +63,11 @@ def matching_run_execute(
         t0 = time.perf_counter()
         loaded = instance_build(now=now)
         t1 = time.perf_counter()
+        workers = settings.DUGNAD["MATCHING_WORKERS"]
         solution = solve(
-            loaded.instance, time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
+            loaded.instance,
+            time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"],
+            workers=workers,
         )
         t2 = time.perf_counter()
         widen: dict[int, int] = {}
@@ -81,7 +84,9 @@ def matching_run_execute(
             wider = instance_build(now=now, widen=widen)
             t1 += time.perf_counter() - t
             again = solve(
-                wider.instance, time_limit_s=max(budget - (time.perf_counter() - t0), 1.0)
+                wider.instance,
+                time_limit_s=max(budget - (time.perf_counter() - t0), 1.0),
+                workers=workers,
             )
             # The wider instance holds every arc of the narrower one at the same cost, so the
             # earlier answer is feasible in it: keep whichever is better (a solve cut short by

@@ -51,6 +51,7 @@ def params() -> Params:
         min_rest_hours=float(d["MIN_REST_HOURS"]),
         max_hours_per_7_days=float(d["MAX_HOURS_PER_7_DAYS"]),
         max_hours_per_24_hours=float(d["MAX_HOURS_PER_24_HOURS"]),
+        min_weekly_rest_hours=float(d["MIN_WEEKLY_REST_HOURS"]),
     )
 
 

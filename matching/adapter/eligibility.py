@@ -302,6 +302,9 @@ def _engine_reasons(p: Params) -> dict[str, Reason]:
         f"over {p.max_hours_per_7_days:g} h in 7 days": Reason(
             "hours_7d", {"hours": p.max_hours_per_7_days}
         ),
+        f"weekly rest < {p.min_weekly_rest_hours:g} h": Reason(
+            "weekly_rest", {"hours": p.min_weekly_rest_hours}
+        ),
     }
 
 

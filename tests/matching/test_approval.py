@@ -124,3 +124,25 @@ def test_picking_someone_not_listed_is_refused(world):
     with pytest.raises(ValidationError):
         proposal_pick_alternative(proposal=proposal, worker=stranger, by=world.coordinator)
     assert not Placement.objects.exists()
+
+
+def test_approval_rechecks_the_weekly_rest(world):
+    from matching.models import MatchingRun
+    from tests.matching.factories import need_with_shifts as shifts_of
+
+    worker = employee(world)
+    week = shifts_of(world, shifts=[(d, 7) for d in range(3, 8)])
+    matching_run_execute(trigger="manual")
+    for proposal in Proposal.objects.filter(shift__need=week):
+        proposal_approve(proposal=proposal, by=world.coordinator)
+    night = shifts_of(world, shifts=((8, 23),))  # leaves no 35 h stretch in the week
+    run = MatchingRun.objects.create(trigger="manual", status="succeeded")
+    stale = Proposal.objects.create(run=run, shift=night.shifts.get(), worker=worker)
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        proposal_approve(proposal=stale, by=world.coordinator)
+
+    assert "35 hours of continuous rest" in exc.value.messages[0]
+    stale.refresh_from_db()
+    assert stale.status == Proposal.Status.PROPOSED
+    assert PlacementShift.objects.filter(worker=worker).count() == 5

@@ -286,3 +286,40 @@ def test_a_slot_left_empty_by_the_short_list_is_offered_everyone(world, monkeypa
 
     assert run.filled == 3 and not UnfilledSlot.objects.filter(run=run).exists()
     assert {p.worker for p in Proposal.objects.filter(run=run)} == {*near, far}
+
+
+def test_weekly_rest_keeps_a_worker_off_a_shift_that_leaves_no_35_hours_free(world):
+    # five day shifts (40 h) leave 64 h free at the end of the week that starts with them;
+    # a night between day 8 and 9 cuts that into 32 h and 24 h: no 35 h stretch in 7 days,
+    # while every other rule (11 h rest, 13 h in 24 h, 48 h in 7 days) still holds
+    week = need_with_shifts(world, shifts=[(d, 7) for d in range(3, 8)])
+    worker = employee(world)
+    matching_run_execute(trigger="manual")
+    for proposal in Proposal.objects.filter(shift__need=week):
+        proposal_approve(proposal=proposal, by=world.coordinator)
+    night = need_with_shifts(world, shifts=((8, 23),))
+
+    matching_run_execute(trigger="manual")
+
+    assert worker.placements.get().shifts.count() == 5
+    assert proposed(night) == set()
+    reason = UnfilledSlot.objects.get(shift__need=night).reason
+    assert "35" in reason
+    with translation.override("en"):
+        assert adapter.why_not(worker_id=worker.pk, shift_id=night.shifts.get().pk).code == (
+            "weekly_rest"
+        )
+
+
+def test_weekly_rest_follows_the_setting(world, settings):
+    settings.DUGNAD = {**django_settings.DUGNAD, "MIN_WEEKLY_REST_HOURS": 0}
+    week = need_with_shifts(world, shifts=[(d, 7) for d in range(3, 8)])
+    worker = employee(world)
+    matching_run_execute(trigger="manual")
+    for proposal in Proposal.objects.filter(shift__need=week):
+        proposal_approve(proposal=proposal, by=world.coordinator)
+    night = need_with_shifts(world, shifts=((8, 23),))
+
+    matching_run_execute(trigger="manual")
+
+    assert proposed(night) == {(night.shifts.get().pk, worker.pk)}
