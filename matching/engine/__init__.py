@@ -2,7 +2,7 @@
 
 Public API (kept stable for the Django side):
     Params, Slot, Interval, Candidate, Arc, Instance, Solution
-    solve, solve_greedy, solve_exact
+    solve, solve_greedy, solve_exact, solve_incremental
     check_solution, objective_of, why_infeasible
     instance_from_json, instance_to_json, solution_to_json
 """
@@ -10,6 +10,7 @@ Public API (kept stable for the Django side):
 from .check import check_solution, objective_of, why_infeasible
 from .exact import solve_exact
 from .greedy import solve_greedy
+from .incremental import solve_incremental
 from .jsonio import instance_from_json, instance_to_json, solution_to_json
 from .model import Arc, Candidate, Instance, Interval, Params, Slot, Solution
 from .solver import solve
@@ -30,5 +31,6 @@ __all__ = [
     "solve",
     "solve_exact",
     "solve_greedy",
+    "solve_incremental",
     "why_infeasible",
 ]

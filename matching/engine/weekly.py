@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .compiled import WEEK
+# compiled.py's WEEK, repeated: compiled.feasible_alone imports this module
+WEEK = 7 * 86_400
 
 
 @njit(cache=True, nogil=True)
