@@ -8,6 +8,7 @@ import resource
 import sys
 import time
 
+from . import parallel
 from .check import check_solution
 from .generate import SIZES, generate_size
 from .greedy import solve_greedy
@@ -23,7 +24,12 @@ def _peak_rss_mb() -> float:
 
 
 def run(
-    sizes: list[str], seed: int, time_limit_s: float | None, verify: bool, params: Params
+    sizes: list[str],
+    seed: int,
+    time_limit_s: float | None,
+    verify: bool,
+    params: Params,
+    workers: int | None = None,
 ) -> int:
     failures = 0
     # A worker compiles the schedule search once in its life (the Docker image
@@ -36,7 +42,7 @@ def run(
         gc.collect()
         greedy = solve_greedy(instance)
         t = time.perf_counter()
-        sol = solve(instance, time_limit_s=time_limit_s)
+        sol = solve(instance, time_limit_s=time_limit_s, workers=workers)
         wall = time.perf_counter() - t
         peak = _peak_rss_mb()
         n_slots, n_cands = SIZES[size]
@@ -44,7 +50,7 @@ def run(
             f"bench matching size={size} slots={n_slots} candidates={n_cands} "
             f"wall_s={wall:.2f} peak_mb={peak:.0f} filled={len(sol.assignments)} "
             f"objective={sol.objective:.0f} bound={sol.bound:.0f} gap_pct={sol.gap_pct:.3f} "
-            f"greedy_objective={greedy.objective:.0f}",
+            f"greedy_objective={greedy.objective:.0f} workers={parallel.resolve(workers)}",
             flush=True,
         )
         greedy_gap = 100.0 * (greedy.objective - sol.objective) / sol.objective
@@ -74,10 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         default=35.0,
         help="min_weekly_rest_hours of the generated instances (0: not enforced)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="threads (default: cores, up to 4)"
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size(s): {', '.join(unknown)}")
     params = Params(min_weekly_rest_hours=args.weekly_rest)
-    return run(sizes, args.seed, args.time_limit, not args.no_verify, params)
+    return run(sizes, args.seed, args.time_limit, not args.no_verify, params, args.workers)

@@ -192,3 +192,13 @@ def test_cli_solve(tmp_path: Path) -> None:
     }
     assert answer["objective"] == pytest.approx(objective_of(instance_from_json(data), got))
     assert answer["bound"] <= answer["objective"] + 1e-6
+
+
+def test_answer_does_not_depend_on_the_number_of_workers() -> None:
+    inst = generate(200, 1500, 5, params=Params(min_weekly_rest_hours=35))
+    one = solve(inst, workers=1)
+    two = solve(inst, workers=2)
+    again = solve(inst, workers=2)
+    assert one.assignments == two.assignments == again.assignments
+    assert one.objective == two.objective and one.bound == pytest.approx(two.bound)
+    assert check_solution(inst, two.assignments) == []
