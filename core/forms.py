@@ -57,3 +57,23 @@ class DigitsField(forms.CharField):
         if not value:
             return value
         return "".join(ch for ch in ascii_digits(value) if ch not in " -\u00a0\u2009\u202f")
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field looks the chosen ids up with `pk__in`, which fails (OverflowError on
+    SQLite) for an id beyond 64 bits, e.g. 30 nines from a tampered form. Such an id is refused
+    like any other unknown choice."""
+
+    def _check_values(self, value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            try:
+                number = int(str(item))
+            except (TypeError, ValueError):
+                continue  # Django refuses these itself
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)

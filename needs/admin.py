@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import FORMFIELD_OVERRIDES
 from needs.models import Need, Shift
 
 
@@ -10,6 +11,7 @@ class ShiftInline(admin.TabularInline):
 
 @admin.register(Need)
 class NeedAdmin(admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["__str__", "unit", "qualification", "priority", "state", "created_at"]
     list_filter = ["state", "priority", "unit__district", "unit__sector", "qualification"]
     search_fields = ["title", "description", "unit__name"]

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import SHIFT_DATES
-from core.forms import DateRangeField, LineField, TextField
+from core.forms import DateRangeField, LineField, ModelMultipleChoiceField, TextField
 from needs.models import Need, Priority
 from needs.services import need_fields_check
 from needs.shifts import MAX_PATTERN_DAYS, OSLO, ShiftSpec, expand_pattern, local_span
@@ -45,13 +45,13 @@ class NeedFieldsForm(forms.Form):
         queryset=Qualification.objects.all(),
         help_text=_("A lower qualification is never proposed; a higher one may be."),
     )
-    required_skills = forms.ModelMultipleChoiceField(
+    required_skills = ModelMultipleChoiceField(
         label=_("Required skills"),
         queryset=Skill.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    preferred_skills = forms.ModelMultipleChoiceField(
+    preferred_skills = ModelMultipleChoiceField(
         label=_("Preferred skills"),
         queryset=Skill.objects.all(),
         required=False,

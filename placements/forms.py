@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES
-from core.forms import DateRangeField, LineField
+from core.forms import DateRangeField, LineField, ModelMultipleChoiceField
 from placements.models import CertificatePurpose, ChecklistItem, ContractType, TemporaryGround
 
 
@@ -72,7 +72,7 @@ class WorkerContactForm(forms.Form):
 
 
 class BulkDoneForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(
+    items = ModelMultipleChoiceField(
         queryset=ChecklistItem.objects.none(),
         label=_("Items"),
         error_messages={"required": _("Select at least one item.")},

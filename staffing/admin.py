@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import FORMFIELD_OVERRIDES, SafeAutocompleteMixin
 from staffing.models import (
     Agency,
     AgreementRate,
@@ -30,7 +31,8 @@ class ITSystemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["name", "code", "sector", "district", "parent", "is_critical"]
     list_filter = ["sector", "district", "is_critical"]
     search_fields = ["name", "code"]
@@ -74,7 +76,7 @@ class FrameworkAgreementAdmin(admin.ModelAdmin):
     inlines = [AgreementRateInline]
 
 
-class EmployeeProfileInline(admin.StackedInline):
+class EmployeeProfileInline(SafeAutocompleteMixin, admin.StackedInline):
     model = EmployeeProfile
     can_delete = False
     autocomplete_fields = ["home_unit"]
@@ -87,6 +89,7 @@ class AvailabilityInline(admin.TabularInline):
 
 @admin.register(Worker)
 class WorkerAdmin(admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["__str__", "source", "home_district", "agency", "is_active"]
     list_filter = ["source", "is_active", "home_district", "agency", "qualifications"]
     search_fields = ["first_name", "last_name", "email", "employee__employee_number"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import AVAILABILITY_DATES, FOLLOW_UP_DATES, MILESTONE_DATES
-from core.forms import DateRangeField, DigitsField, LineField, TextField
+from core.forms import DateRangeField, DigitsField, LineField, ModelMultipleChoiceField, TextField
 from staffing.models import District, Qualification, Skill
 from volunteers.models import GeneralTask, Milestone, Status, TimeOfDay, Volunteer, Weekday
 from volunteers.services import volunteer_data_check
@@ -61,7 +61,7 @@ class VolunteerForm(forms.Form):
         help_text=_("If you do not know your district."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    qualifications = forms.ModelMultipleChoiceField(
+    qualifications = ModelMultipleChoiceField(
         label=_("Education and qualifications"),
         queryset=Qualification.objects.all(),
         required=False,
@@ -82,7 +82,7 @@ class VolunteerForm(forms.Form):
         help_text=_("For authorised health personnel: your number in Helsepersonellregisteret."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    languages = forms.ModelMultipleChoiceField(
+    languages = ModelMultipleChoiceField(
         label=_("Languages you speak"),
         queryset=Skill.objects.filter(kind=Skill.Kind.LANGUAGE),
         required=False,

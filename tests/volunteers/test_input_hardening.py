@@ -101,3 +101,10 @@ def test_availability_far_ahead_is_refused(client, world):
     assert response.status_code == 200
     assert response.context["form"].has_error("available_to")
     assert not Volunteer.objects.exists()
+
+
+def test_a_qualification_id_beyond_64_bits_is_refused_not_a_server_error(client, world):
+    response = client.post(URL, form_data(world, qualifications=["9" * 30]))
+    assert response.status_code == 200
+    assert response.context["form"].has_error("qualifications")
+    assert not Volunteer.objects.exists()
