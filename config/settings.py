@@ -299,6 +299,9 @@ DUGNAD = {
     "OUTBOX_RETRY_MAX_SECONDS": env_int("DUGNAD_OUTBOX_RETRY_MAX_SECONDS", 3600),
     "OUTBOX_SENDING_TIMEOUT_MINUTES": env_int("DUGNAD_OUTBOX_SENDING_TIMEOUT_MINUTES", 10),
     "OUTBOX_KEEP_DAYS": env_int("DUGNAD_OUTBOX_KEEP_DAYS", 30),
+    # imports of people from the HR system or an agency (CSV/XLSX)
+    "IMPORT_MAX_BYTES": env_int("DUGNAD_IMPORT_MAX_BYTES", 20 * 1024 * 1024),
+    "IMPORT_MAX_ROWS": env_int("DUGNAD_IMPORT_MAX_ROWS", 100_000),
     # Matching objective (points; shown read-only on /matching/). Leaving a slot unfilled costs
     # more than any person could, so filling comes first, critical services and urgent needs
     # first; then § 14-3 (part-timers who want more hours before agency temps and new temporary

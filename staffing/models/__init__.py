@@ -1,4 +1,5 @@
 from .audit import AuditEntry
+from .imports import PeopleImport
 from .organisation import District, ITSystem, Sector, Unit
 from .workforce import (
     Agency,
@@ -21,6 +22,7 @@ __all__ = [
     "EmployeeProfile",
     "FrameworkAgreement",
     "ITSystem",
+    "PeopleImport",
     "Qualification",
     "Sector",
     "Skill",

@@ -186,6 +186,21 @@ class Worker(models.Model):
         related_name="temps",
         verbose_name=_("agency"),
     )
+    agency_reference = models.CharField(
+        _("agency's reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("The agency's own number for this temp; imports match temps by it."),
+    )
+    missing_since = models.DateTimeField(
+        _("missing from the import since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when a full export from the HR system or the agency no longer lists this "
+            "person. Flagged for review; never deleted by an import."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -201,7 +216,12 @@ class Worker(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(source="agency") | models.Q(agency__isnull=False),
                 name="agency_temp_has_agency",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "agency_reference"],
+                condition=~models.Q(agency_reference=""),
+                name="one_temp_per_agency_reference",
+            ),
         ]
 
     def __str__(self) -> str:
