@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "placements",
     "volunteers",
     "matching",
+    "resources",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("needs/", include("needs.urls")),
     path("matching/", include("matching.urls")),
     path("onboarding/", include("placements.urls")),
+    path("resources/", include("resources.urls")),
     path("", include("volunteers.urls")),
 ]
 

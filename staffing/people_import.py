@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -101,7 +102,18 @@ NO = {"nei", "n", "no", "false", "0", ""}
 WORKER_FIELDS = ("first_name", "last_name", "email", "phone", "hpr_number", "home_district_id")
 PROFILE_FIELDS = ("home_unit_id", "position_percent", "wants_more_hours")
 # Evaluated only when a row needs them (20,000 translations cost seconds).
-NAME_LABELS = (("first_name", gettext_lazy("first name")), ("last_name", gettext_lazy("last name")))
+NAME_MESSAGES = (
+    (
+        "first_name",
+        gettext_lazy("The first name is empty."),
+        gettext_lazy("The first name is longer than 100 characters."),
+    ),
+    (
+        "last_name",
+        gettext_lazy("The last name is empty."),
+        gettext_lazy("The last name is longer than 100 characters."),
+    ),
+)
 UNKNOWN_QUALIFICATION = gettext_lazy("Unknown qualification “%(value)s”.")
 UNKNOWN_SKILL = gettext_lazy("Unknown skill “%(value)s”.")
 # What the audit trail keeps of a change (personal data: who changed it and from what).
@@ -302,8 +314,8 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     limit = settings.DUGNAD["IMPORT_MAX_BYTES"]
     if len(data) > limit:
         raise ImportFileError(
-            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once.")
-            % {"size": round(len(data) / 1_000_000, 1), "limit": round(limit / 1_000_000, 1)}
+            _("The file is %(size)s; at most %(limit)s can be imported at once.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)}
         )
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
@@ -387,12 +399,12 @@ def _check_row(
         )
     elif len(key) > (20 if source == WorkerSource.EMPLOYEE else 60):
         reasons.append(_("The number “%(key)s” is too long.") % {"key": key})
-    for name_column, label in NAME_LABELS:
+    for name_column, empty, too_long in NAME_MESSAGES:
         text = cells[name_column]
         if not text:
-            reasons.append(_("The %(field)s is empty.") % {"field": label})
+            reasons.append(str(empty))
         elif len(text) > 100:
-            reasons.append(_("The %(field)s is longer than 100 characters.") % {"field": label})
+            reasons.append(str(too_long))
         values[name_column] = text
     if "email" in cells:
         email = cells["email"].lower()
@@ -463,7 +475,7 @@ def _check_row(
         for name in _split_list(cells[column]):
             pk = table.get(name.lower())
             if pk is None:
-                reasons.append(message % {"value": name})
+                reasons.append(str(message) % {"value": name})
             else:
                 ids.add(pk)
         return ids

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from staffing.models import AuditEntry, EmployeeProfile, Worker, WorkerSource
 from staffing.people_import import people_import_apply, people_import_plan
@@ -16,6 +16,12 @@ from tests.staffing.factories import (
 )
 
 HEADER = "Ansattnummer;Fornavn;Etternavn;E-post;Mobil;Enhet;Stillingsprosent;Kompetanse;Ønsker større stilling;HPR"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
@@ -201,7 +207,7 @@ def test_a_file_over_the_size_limit_is_refused(world, settings):
 
     report = apply(data, by=world.hr)
 
-    assert report.errors == ["The file is 1.5 MB; at most 1.0 MB can be imported at once."]
+    assert report.errors == ["The file is 1.5\xa0MB; at most 976.6\xa0KB can be imported at once."]
     assert not Worker.objects.exists()
 
 
