@@ -11,6 +11,7 @@ NAVIGATION = [
     (_("Onboarding"), "placements:onboarding", {Role.HR}),
     (_("Placements"), "placements:placements", {Role.UNIT_LEADER, Role.COORDINATOR}),
     (_("Volunteers"), "volunteers:queue", {Role.VOLUNTEER_COORDINATOR}),
+    (_("Resources"), "resources:register", {Role.COORDINATOR}),
     (_("Import people"), "resources:import", {Role.HR}),
 ]
 

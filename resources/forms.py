@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -51,3 +53,30 @@ class PeopleImportForm(forms.Form):
         if data.get("source") == WorkerSource.EMPLOYEE:
             data["agency"] = None
         return data
+
+
+class RegisterSearchForm(forms.Form):
+    """Posted, never put in the address: a name, phone number or e-mail is personal data."""
+
+    q = forms.CharField(
+        label=_("Search by name, phone, e-mail or employee number"),
+        max_length=100,
+        required=False,
+        strip=True,
+    )
+
+
+class WeekForm(forms.Form):
+    """Which week of a person's calendar to show (ISO week, e.g. 2026-W49)."""
+
+    week = forms.RegexField(label=_("Week"), regex=r"^\d{4}-W\d{2}$", required=False, max_length=8)
+
+    def clean_week(self):
+        value = self.cleaned_data["week"]
+        if not value:
+            return None
+        year, week = int(value[:4]), int(value[6:])
+        try:
+            return dt.date.fromisocalendar(year, week, 1)
+        except ValueError as exc:
+            raise forms.ValidationError(_("There is no such week."), code="week") from exc

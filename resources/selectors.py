@@ -1,12 +1,21 @@
 """Reads for the resource register, a person's page and the import pages."""
 
-from django.db.models import QuerySet
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from staffing.models import PeopleImport
+from matching.models import Proposal
+from resources.filters import Status, WorkerRegisterFilter
+from staffing.models import PeopleImport, Placement, PlacementShift, Worker, WorkerSource
+from staffing.selectors import placement_readiness_for
 
 IMPORTERS = (Role.HR, Role.COORDINATOR)
 # How the import report names a changed field.
@@ -53,3 +62,211 @@ def people_import_report_rows(people_import: PeopleImport) -> dict[str, list[dic
             changes = [str(CHANGE_LABELS.get(name, name)) for name in row.get("changes", [])]
             rows[row["action"]].append({**row, "changes": changes})
     return rows
+
+
+# --- the register -------------------------------------------------------------------------------
+
+REGISTER_ROLES = (Role.COORDINATOR,)
+
+
+def _status_expression():
+    now = timezone.now()
+    shifts = PlacementShift.objects.filter(
+        worker_id=OuterRef("pk"),
+        is_active=True,
+        end__gt=now,
+        placement__status=Placement.Status.ACTIVE,
+    )
+    proposals = Proposal.objects.filter(
+        worker_id=OuterRef("pk"), status=Proposal.Status.PROPOSED, shift__end__gt=now
+    )
+    return Case(
+        When(is_active=False, then=Value(Status.INACTIVE)),
+        When(volunteer__is_paused=True, then=Value(Status.PAUSED)),
+        When(Exists(shifts.filter(placement__ready_at__isnull=False)), then=Value(Status.PLACED)),
+        When(Exists(shifts), then=Value(Status.ONBOARDING)),
+        When(Exists(proposals), then=Value(Status.PROPOSED)),
+        default=Value(Status.FREE),
+        output_field=CharField(),
+    )
+
+
+def worker_register_base(user: User) -> QuerySet[Worker]:
+    """Every worker of the three sources, with what a register row shows, for coordinators."""
+    if not user.has_role(*REGISTER_ROLES):
+        return Worker.objects.none()
+    return (
+        Worker.objects.select_related(
+            "employee__home_unit", "agency", "home_district", "volunteer", "hpr_verified_by"
+        )
+        .prefetch_related("qualifications", "skills")
+        .annotate(status_code=_status_expression())
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def worker_search(queryset: QuerySet[Worker], term: str) -> QuerySet[Worker]:
+    """Name (every word), e-mail, employee or agency number, or phone (any way it is
+    written: the last eight digits are compared)."""
+    term = term.strip()
+    if not term:
+        return queryset
+    names = Q()
+    for word in term.split():
+        names &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    condition = (
+        names
+        | Q(email__iexact=term)
+        | Q(employee__employee_number__iexact=term)
+        | Q(agency_reference__iexact=term)
+    )
+    if "@" in term and len(term) > 3:
+        condition |= Q(email__icontains=term)
+    digits = re.sub(r"\D", "", term)
+    if len(digits) >= 5 and not re.search(r"[^\d\s+()./-]", term):
+        condition |= Q(phone__contains=digits[-8:])
+    return queryset.filter(condition)
+
+
+def worker_register(
+    *, user: User, params, search: str = ""
+) -> tuple[WorkerRegisterFilter, QuerySet[Worker]]:
+    """The register's filter (for its form) and the workers it and the search select; nobody
+    if a filter value is invalid."""
+    register_filter = WorkerRegisterFilter(params, queryset=worker_register_base(user))
+    if not register_filter.is_valid():
+        return register_filter, Worker.objects.none()
+    return register_filter, worker_search(register_filter.qs, search)
+
+
+def worker_register_rows(workers) -> Iterator[list[str]]:
+    """Header and one row per worker for the CSV and XLSX exports (labels translated once)."""
+    statuses = {code: str(label) for code, label in Status.CHOICES}
+    sources = {code: str(label) for code, label in WorkerSource.choices}
+    yes, no = str(_("Yes")), str(_("No"))
+    yield [
+        str(label)
+        for label in (
+            _("Last name"),
+            _("First name"),
+            _("Source"),
+            _("Employee number or agency reference"),
+            _("Agency"),
+            _("Home unit"),
+            _("District"),
+            _("Position size (%)"),
+            _("Wants more hours"),
+            _("Qualifications"),
+            _("Skills"),
+            _("HPR verified"),
+            _("Status"),
+            _("Mobile phone"),
+            _("E-mail"),
+        )
+    ]
+    for worker in workers:
+        employee = getattr(worker, "employee", None)
+        yield [
+            worker.last_name,
+            worker.first_name,
+            sources.get(worker.source, worker.source),
+            employee.employee_number if employee else worker.agency_reference,
+            worker.agency.name if worker.agency else "",
+            employee.home_unit.name if employee else "",
+            worker.home_district.name if worker.home_district else "",
+            str(employee.position_percent) if employee else "",
+            (yes if employee.wants_more_hours else no) if employee else "",
+            ", ".join(q.name for q in worker.qualifications.all()),
+            ", ".join(s.name for s in worker.skills.all()),
+            yes if worker.has_verified_hpr else no,
+            statuses.get(worker.status_code, ""),
+            worker.phone,
+            worker.email,
+        ]
+
+
+# --- a person's page ----------------------------------------------------------------------------
+
+
+def worker_get_for_user(user: User, pk: int) -> Worker:
+    """A worker the user may open (coordinators and administrators), or 404."""
+    if not user.has_role(*REGISTER_ROLES):
+        raise Http404
+    return get_object_or_404(worker_register_base(user), pk=pk)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A part of one day: when it starts and ends there, and what it is."""
+
+    start: dt.time
+    end: dt.time
+    label: str
+    kind: str  # "available" or "shift"
+    detail: str = ""
+
+
+def worker_week(worker: Worker, monday: dt.date) -> list[dict]:
+    """Seven days from `monday` (Europe/Oslo): the availability windows and the placement
+    shifts of each day, clipped to the day."""
+    tz = timezone.get_current_timezone()
+    week_start = dt.datetime.combine(monday, dt.time.min, tzinfo=tz)
+    week_end = week_start + dt.timedelta(days=7)
+    windows = list(
+        worker.availability.filter(start__lt=week_end, end__gt=week_start).order_by("start")
+    )
+    shifts = list(
+        PlacementShift.objects.filter(
+            worker=worker, is_active=True, start__lt=week_end, end__gt=week_start
+        )
+        .select_related("placement__unit")
+        .order_by("start")
+    )
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        day_start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+        day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        stretches = []
+        for kind, items in (("available", windows), ("shift", shifts)):
+            for item in items:
+                if item.start >= day_end or item.end <= day_start:
+                    continue
+                start = max(item.start, day_start).astimezone(tz).time()
+                end = min(item.end, day_end)
+                end_time = dt.time(23, 59) if end == day_end else end.astimezone(tz).time()
+                if kind == "available":
+                    stretches.append(Stretch(start, end_time, str(_("Available")), kind, item.note))
+                else:
+                    state = _("ready") if item.placement.ready_at else _("in onboarding")
+                    stretches.append(
+                        Stretch(start, end_time, item.placement.unit.name, kind, str(state))
+                    )
+        stretches.sort(key=lambda stretch: (stretch.start, stretch.kind))
+        days.append({"date": day, "stretches": stretches})
+    return days
+
+
+def worker_placements(worker: Worker) -> list[dict]:
+    """The worker's placements, newest first, with readiness and their shifts' span."""
+    placements = list(
+        Placement.objects.filter(worker=worker)
+        .select_related("unit", "need__qualification")
+        .annotate(
+            first_shift=Min("shifts__start", filter=Q(shifts__is_active=True)),
+            last_shift=Max("shifts__end", filter=Q(shifts__is_active=True)),
+        )
+        .order_by("-approved_at")
+    )
+    readiness = placement_readiness_for(placements)
+    return [{"placement": p, "readiness": readiness[p.pk]} for p in placements]
+
+
+def worker_open_proposals(worker: Worker) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(
+            worker=worker, status=Proposal.Status.PROPOSED, shift__end__gt=timezone.now()
+        )
+        .select_related("shift__need__unit", "shift__need__qualification")
+        .order_by("shift__start")
+    )

@@ -1,0 +1,150 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from staffing.models import Availability, District, Qualification, Skill, Worker, WorkerSource
+
+OSLO = ZoneInfo("Europe/Oslo")
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+class Status:
+    """What a person is doing now, as far as Dugnad knows."""
+
+    FREE = "free"
+    PROPOSED = "proposed"
+    ONBOARDING = "onboarding"
+    PLACED = "placed"
+    PAUSED = "paused"
+    INACTIVE = "inactive"
+    CHOICES = [
+        (FREE, _("Free")),
+        (PROPOSED, _("Proposed by matching")),
+        (ONBOARDING, _("In onboarding")),
+        (PLACED, _("Placed")),
+        (PAUSED, _("Paused")),
+        (INACTIVE, _("Inactive")),
+    ]
+
+
+def fillers_of(qualification: Qualification) -> set[int]:
+    """Qualifications that can fill a need for `qualification`: itself and every one that
+    covers it, directly or through others (a nurse covers a health worker who covers an
+    auxiliary nurse)."""
+    covered_by: dict[int, set[int]] = {}
+    for coverer, covered in Qualification.covers.through.objects.values_list(
+        "from_qualification_id", "to_qualification_id"
+    ):
+        covered_by.setdefault(covered, set()).add(coverer)
+    found, frontier = {qualification.pk}, [qualification.pk]
+    while frontier:
+        for coverer in covered_by.get(frontier.pop(), ()):
+            if coverer not in found:
+                found.add(coverer)
+                frontier.append(coverer)
+    return found
+
+
+class WorkerRegisterFilter(django_filters.FilterSet):
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=WorkerSource.choices)
+    qualification = django_filters.ModelChoiceFilter(
+        label=_("Can fill"),
+        queryset=Qualification.objects.order_by("-rank", "name"),
+        method="filter_qualification",
+        help_text=_("Also those whose qualification covers it."),
+    )
+    skills = django_filters.ModelMultipleChoiceFilter(
+        label=_("Skills"),
+        queryset=Skill.objects.order_by("kind", "name"),
+        method="filter_skills",
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), field_name="home_district", queryset=District.objects.all()
+    )
+    available_from = django_filters.DateFilter(
+        label=_("Available from"), method="filter_noop", widget=forms.DateInput({"type": "date"})
+    )
+    available_to = django_filters.DateFilter(
+        label=_("Available to"), method="filter_noop", widget=forms.DateInput({"type": "date"})
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.CHOICES, field_name="status_code"
+    )
+    wants_more_hours = django_filters.TypedChoiceFilter(
+        label=_("Wants more hours"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        field_name="employee__wants_more_hours",
+    )
+    hpr_verified = django_filters.TypedChoiceFilter(
+        label=_("HPR verified"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        method="filter_hpr_verified",
+    )
+    flagged = django_filters.TypedChoiceFilter(
+        label=_("Missing from the last import"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        field_name="missing_since",
+        method="filter_flagged",
+    )
+
+    class Meta:
+        model = Worker
+        fields: list[str] = []
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # both ends are applied together in filter_queryset
+
+    def filter_qualification(self, queryset, name, value):
+        through = Worker.qualifications.through
+        return queryset.filter(
+            Exists(
+                through.objects.filter(
+                    worker_id=OuterRef("pk"), qualification_id__in=fillers_of(value)
+                )
+            )
+        )
+
+    def filter_skills(self, queryset, name, value):
+        through = Worker.skills.through
+        for skill in value:
+            queryset = queryset.filter(
+                Exists(through.objects.filter(worker_id=OuterRef("pk"), skill_id=skill.pk))
+            )
+        return queryset
+
+    def filter_hpr_verified(self, queryset, name, value):
+        verified = ~Q(hpr_number="") & Q(hpr_verified_at__isnull=False)
+        return queryset.filter(verified) if value else queryset.exclude(verified)
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.filter(missing_since__isnull=not value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        start, end = (
+            self.form.cleaned_data.get("available_from"),
+            self.form.cleaned_data.get("available_to"),
+        )
+        if start or end:
+            start = start or end
+            end = end or start
+            if end < start:
+                start, end = end, start
+            window_start = dt.datetime.combine(start, dt.time.min, tzinfo=OSLO)
+            window_end = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=OSLO)
+            queryset = queryset.filter(
+                Exists(
+                    Availability.objects.filter(
+                        worker_id=OuterRef("pk"), start__lt=window_end, end__gt=window_start
+                    )
+                )
+            )
+        return queryset

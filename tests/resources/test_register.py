@@ -1,0 +1,218 @@
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from staffing.models import AuditEntry, WorkerSource
+from tests.matching.factories import employee, proposal_in_home
+from tests.staffing.factories import (
+    AgencyFactory,
+    AvailabilityFactory,
+    SkillFactory,
+    WorkerFactory,
+    make_placement,
+)
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def people(world):
+    """One of each source and state."""
+    dementia = SkillFactory(code="demens", name="Demensomsorg")
+    nurse = employee(world, "sykepleier", wants_more=True, skills=[dementia], last_name="Nurse")
+    nurse.phone = "+4798765432"
+    nurse.save()
+    worker = employee(world, "helsefagarbeider", last_name="Helse", verified=False)
+    worker.hpr_number = "1234567"
+    worker.save()
+    assistant = employee(world, "assistent", last_name="Assist", district=world.south)
+    agency_temp = WorkerFactory(
+        source=WorkerSource.AGENCY,
+        agency=AgencyFactory(),
+        last_name="Vikar",
+        qualifications=[world.quals["sykepleier"]],
+    )
+    volunteer = WorkerFactory(source=WorkerSource.VOLUNTEER, last_name="Frivillig")
+    return {
+        "nurse": nurse,
+        "helse": worker,
+        "assistant": assistant,
+        "agency": agency_temp,
+        "volunteer": volunteer,
+    }
+
+
+def names(response) -> list[str]:
+    return [worker.last_name for worker in response.context["page_obj"]]
+
+
+def test_coordinator_sees_every_source(client, world, people):
+    client.force_login(world.coordinator)
+    response = client.get("/resources/")
+    assert response.status_code == 200
+    assert sorted(names(response)) == sorted(w.last_name for w in people.values())
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"source": "agency"}, ["Vikar"]),
+        # a nurse and an agency nurse cover health-worker needs; the assistant does not
+        ({"qualification": "helsefagarbeider"}, ["Helse", "Nurse", "Vikar"]),
+        ({"district": "sor"}, ["Assist"]),
+        ({"wants_more_hours": "true"}, ["Nurse"]),
+        ({"hpr_verified": "false", "source": "employee"}, ["Helse"]),
+    ],
+)
+def test_filters_narrow_the_register(client, world, people, params, expected):
+    if "qualification" in params:
+        params = {"qualification": world.quals[params["qualification"]].pk}
+    if "district" in params:
+        params = {"district": world.south.pk}
+    client.force_login(world.coordinator)
+    assert sorted(names(client.get("/resources/", params))) == expected
+
+
+def test_skills_filter_requires_every_chosen_skill(client, world, people):
+    client.force_login(world.coordinator)
+    skill = people["nurse"].skills.get()
+    assert names(client.get("/resources/", {"skills": [skill.pk]})) == ["Nurse"]
+
+
+def test_availability_filter_finds_people_free_in_the_range(client, world, people):
+    start = timezone.now() + dt.timedelta(days=100)
+    AvailabilityFactory(worker=people["volunteer"], start=start, end=start + dt.timedelta(hours=8))
+    client.force_login(world.coordinator)
+    day = timezone.localtime(start).date()
+    response = client.get(
+        "/resources/", {"available_from": day.isoformat(), "available_to": day.isoformat()}
+    )
+    assert names(response) == ["Frivillig"]
+
+
+def test_status_filter_tells_placed_onboarding_proposed_paused_and_free(client, world, people):
+    ready = make_placement(unit=world.home, worker=people["agency"], source=WorkerSource.AGENCY)
+    ready.ready_at = timezone.now()
+    ready.save()
+    make_placement(unit=world.home, worker=people["volunteer"])
+    proposal_in_home(world, worker=people["helse"])
+    people["assistant"].is_active = False
+    people["assistant"].save()
+    client.force_login(world.coordinator)
+
+    def status(value):
+        return names(client.get("/resources/", {"status": value}))
+
+    assert status("placed") == ["Vikar"]
+    assert status("onboarding") == ["Frivillig"]
+    assert status("proposed") == ["Helse"]
+    assert status("inactive") == ["Assist"]
+    assert status("free") == ["Nurse"]
+
+
+def test_a_bad_filter_value_shows_nobody_and_the_error(client, world, people):
+    client.force_login(world.coordinator)
+    response = client.get("/resources/", {"status": "sleeping", "available_from": "not-a-date"})
+    assert response.status_code == 200
+    assert names(response) == []
+    assert response.context["filter"].errors.keys() == {"status", "available_from"}
+
+
+def test_search_by_phone_is_posted_and_never_in_the_address(client, world, people):
+    client.force_login(world.coordinator)
+
+    response = client.post("/resources/?source=employee", {"q": "987 65 432"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/resources/?source=employee"
+    assert "987" not in response["Location"]
+    page = client.get(response["Location"])
+    assert names(page) == ["Nurse"]
+    # the search stays while paging and filtering, until cleared
+    assert names(client.get("/resources/")) == ["Nurse"]
+    client.post("/resources/", {"q": "x", "clear": "1"})
+    assert len(names(client.get("/resources/"))) == 5
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [("nurse", ["Nurse"]), ("KARI VIKAR", ["Vikar"]), ("+47 98765432", ["Nurse"])],
+)
+def test_search_by_name_email_or_employee_number(client, world, people, term, expected):
+    client.force_login(world.coordinator)
+    client.post("/resources/", {"q": term})
+    assert names(client.get("/resources/")) == expected
+
+
+def test_search_by_email_and_employee_number(client, world, people):
+    client.force_login(world.coordinator)
+    client.post("/resources/", {"q": people["helse"].email.upper()})
+    assert names(client.get("/resources/")) == ["Helse"]
+    client.post("/resources/", {"q": people["assistant"].employee.employee_number})
+    assert names(client.get("/resources/")) == ["Assist"]
+
+
+def test_a_too_long_search_is_refused(client, world, people):
+    client.force_login(world.coordinator)
+    response = client.post("/resources/", {"q": "x" * 101})
+    assert response.status_code == 400
+    assert response.context["search_form"].errors["q"]
+    assert "resources:register-search" not in client.session
+
+
+def test_the_register_page_runs_a_bounded_number_of_queries(client, world, people):
+    client.force_login(world.coordinator)
+    client.get("/resources/")  # warm up the session and the user
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/resources/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(30):
+        employee(world, "sykepleier", skills=[SkillFactory()], last_name=f"Extra{n}")
+    assert queries() == few
+    assert few <= 12
+
+
+def test_csv_export_streams_the_filtered_list_and_is_logged_once(client, world, people):
+    people["nurse"].first_name = "=cmd"
+    people["nurse"].save()
+    client.force_login(world.coordinator)
+    client.post("/resources/", {"q": "nurse"})
+
+    response = client.get("/resources/export.csv", {"source": "employee"})
+
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2 and lines[0].startswith("Last name;First name;Source")
+    assert lines[1].startswith("Nurse;'=cmd;Internal employee")
+    entry = AuditEntry.objects.get(field="register_exported")
+    assert entry.actor == world.coordinator and entry.new_value == "1 csv"
+
+
+def test_xlsx_export_has_a_row_per_person(client, world, people):
+    client.force_login(world.coordinator)
+    response = client.get("/resources/export.xlsx", {"source": "employee"})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert len(rows) == 4 and rows[0][0] == "Last name"
+    assert {row[0] for row in rows[1:]} == {"Nurse", "Helse", "Assist"}
