@@ -248,8 +248,17 @@ def test_agency_temps_are_matched_by_agency_and_reference(world):
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(world):
+    from staffing import people_import
+
+    real_insert = people_import._insert_rows
+
+    def fail_at_the_audit_trail(model, objects):
+        if model is AuditEntry:
+            raise RuntimeError("disk full")
+        real_insert(model, objects)
+
     with (
-        mock.patch.object(AuditEntry.objects, "bulk_create", side_effect=RuntimeError),
+        mock.patch.object(people_import, "_insert_rows", fail_at_the_audit_trail),
         pytest.raises(RuntimeError),
     ):
         apply(csv_bytes(ANNE, BJORN), by=world.hr)
@@ -310,3 +319,17 @@ def test_command_imports_an_agency_list(world, tmp_path):
     call_command("import_people", str(path), "--source", "agency", "--agency", "vikar as")
 
     assert Worker.objects.get().agency.name == "Vikar AS"
+
+
+def test_rows_changing_different_fields_are_written_together(world):
+    apply(csv_bytes(ANNE, BJORN), by=world.hr)
+    anne_new_hpr = ANNE.replace("1234567", "7654321")
+    bjorn_new_phone = BJORN.replace(";;;nordtun-a", ";;+4795555555;nordtun-a")
+
+    report = apply(csv_bytes(anne_new_hpr, bjorn_new_phone), by=world.hr)
+
+    assert report.counts()["changed"] == 2
+    anne = Worker.objects.get(employee__employee_number="1001")
+    bjorn = Worker.objects.get(employee__employee_number="1002")
+    assert (anne.hpr_number, anne.phone) == ("7654321", "+4791234567")
+    assert (bjorn.hpr_number, bjorn.phone) == ("", "+4795555555")
