@@ -6,29 +6,11 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from resources.status import Status, status_conditions
 from staffing.models import Availability, District, Qualification, Skill, Worker, WorkerSource
 
 OSLO = ZoneInfo("Europe/Oslo")
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
-
-
-class Status:
-    """What a person is doing now, as far as Dugnad knows."""
-
-    FREE = "free"
-    PROPOSED = "proposed"
-    ONBOARDING = "onboarding"
-    PLACED = "placed"
-    PAUSED = "paused"
-    INACTIVE = "inactive"
-    CHOICES = [
-        (FREE, _("Free")),
-        (PROPOSED, _("Proposed by matching")),
-        (ONBOARDING, _("In onboarding")),
-        (PLACED, _("Placed")),
-        (PAUSED, _("Paused")),
-        (INACTIVE, _("Inactive")),
-    ]
 
 
 def fillers_of(qualification: Qualification) -> set[int]:
@@ -73,7 +55,7 @@ class WorkerRegisterFilter(django_filters.FilterSet):
         label=_("Available to"), method="filter_noop", widget=forms.DateInput({"type": "date"})
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.CHOICES, field_name="status_code"
+        label=_("Status"), choices=Status.CHOICES, method="filter_status"
     )
     wants_more_hours = django_filters.TypedChoiceFilter(
         label=_("Wants more hours"),
@@ -119,6 +101,9 @@ class WorkerRegisterFilter(django_filters.FilterSet):
                 Exists(through.objects.filter(worker_id=OuterRef("pk"), skill_id=skill.pk))
             )
         return queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status_conditions()[value])
 
     def filter_hpr_verified(self, queryset, name, value):
         verified = ~Q(hpr_number="") & Q(hpr_verified_at__isnull=False)

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Exists, Max, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Max, Min, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from matching.models import Proposal
-from resources.filters import Status, WorkerRegisterFilter
+from resources.filters import WorkerRegisterFilter
+from resources.status import Status, status_expression
 from staffing.models import PeopleImport, Placement, PlacementShift, Worker, WorkerSource
 from staffing.selectors import placement_readiness_for
 
@@ -69,38 +70,14 @@ def people_import_report_rows(people_import: PeopleImport) -> dict[str, list[dic
 REGISTER_ROLES = (Role.COORDINATOR,)
 
 
-def _status_expression():
-    now = timezone.now()
-    shifts = PlacementShift.objects.filter(
-        worker_id=OuterRef("pk"),
-        is_active=True,
-        end__gt=now,
-        placement__status=Placement.Status.ACTIVE,
-    )
-    proposals = Proposal.objects.filter(
-        worker_id=OuterRef("pk"), status=Proposal.Status.PROPOSED, shift__end__gt=now
-    )
-    return Case(
-        When(is_active=False, then=Value(Status.INACTIVE)),
-        When(volunteer__is_paused=True, then=Value(Status.PAUSED)),
-        When(Exists(shifts.filter(placement__ready_at__isnull=False)), then=Value(Status.PLACED)),
-        When(Exists(shifts), then=Value(Status.ONBOARDING)),
-        When(Exists(proposals), then=Value(Status.PROPOSED)),
-        default=Value(Status.FREE),
-        output_field=CharField(),
-    )
-
-
 def worker_register_base(user: User) -> QuerySet[Worker]:
     """Every worker of the three sources, with what a register row shows, for coordinators."""
     if not user.has_role(*REGISTER_ROLES):
         return Worker.objects.none()
     return (
-        Worker.objects.select_related(
-            "employee__home_unit", "agency", "home_district", "volunteer", "hpr_verified_by"
-        )
+        Worker.objects.select_related("employee__home_unit", "agency", "home_district")
         .prefetch_related("qualifications", "skills")
-        .annotate(status_code=_status_expression())
+        .annotate(status_code=status_expression())
         .order_by("last_name", "first_name", "pk")
     )
 
@@ -192,7 +169,9 @@ def worker_get_for_user(user: User, pk: int) -> Worker:
     """A worker the user may open (coordinators and administrators), or 404."""
     if not user.has_role(*REGISTER_ROLES):
         raise Http404
-    return get_object_or_404(worker_register_base(user), pk=pk)
+    return get_object_or_404(
+        worker_register_base(user).select_related("volunteer", "hpr_verified_by"), pk=pk
+    )
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import role_required
 from core.pagination import paginate
 from resources import selectors
-from resources.filters import Status
 from resources.forms import PeopleImportForm, RegisterSearchForm, WeekForm
+from resources.status import Status
 from staffing import access_log
 from staffing import people_import as importing
 from staffing.models import PeopleImport
@@ -116,6 +116,9 @@ def register(request):
         form = None
     register_filter, workers, search = _register_filter(request)
     page, query = paginate(request, workers)
+    labels = {code: str(label) for code, label in Status.CHOICES}
+    for worker in page.object_list:
+        worker.status_label = labels.get(worker.status_code, "")
     return render(
         request,
         "resources/register.html",
@@ -125,7 +128,6 @@ def register(request):
             "search": search,
             "page_obj": page,
             "query": query,
-            "status_choices": Status.CHOICES,
         },
         status=400 if form is not None else 200,
     )
@@ -199,6 +201,7 @@ def person(request, pk: int):
     today = timezone.localdate()
     monday = form.cleaned_data["week"] or today - dt.timedelta(days=today.weekday())
     worker_record_opened(worker=worker, by=request.user)
+    worker.status_label = dict(Status.CHOICES).get(worker.status_code, "")
     return render(
         request,
         "resources/person.html",
@@ -214,7 +217,6 @@ def person(request, pk: int):
             "placements": selectors.worker_placements(worker),
             "proposals": selectors.worker_open_proposals(worker),
             "today": today,
-            "status_choices": Status.CHOICES,
         },
     )
 

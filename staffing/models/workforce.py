@@ -211,7 +211,11 @@ class Worker(models.Model):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["source", "is_active"])]
+        indexes = [
+            models.Index(fields=["source", "is_active"]),
+            # The register pages through everyone by name: an index scan stops at one page.
+            models.Index(fields=["last_name", "first_name", "id"], name="worker_name_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(source="agency") | models.Q(agency__isnull=False),

@@ -119,6 +119,10 @@ def test_status_filter_tells_placed_onboarding_proposed_paused_and_free(client, 
         return names(client.get("/resources/", {"status": value}))
 
     assert status("placed") == ["Vikar"]
+    assert (
+        '<span class="badge status-placed">Placed</span>'
+        in client.get("/resources/", {"status": "placed"}).content.decode()
+    )
     assert status("onboarding") == ["Frivillig"]
     assert status("proposed") == ["Helse"]
     assert status("inactive") == ["Assist"]
