@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from matching.models import Proposal
+from placements.models import Placement, PlacementShift
+from placements.selectors import placement_readiness_for
 from resources.filters import WorkerRegisterFilter
 from resources.status import Status, status_expression
-from staffing.models import PeopleImport, Placement, PlacementShift, Worker, WorkerSource
-from staffing.selectors import placement_readiness_for
+from staffing.models import PeopleImport, Worker, WorkerSource
 
 IMPORTERS = (Role.HR, Role.COORDINATOR)
 # How the import report names a changed field.

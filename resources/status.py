@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Proposal
-from staffing.models import Placement, PlacementShift
+from placements.models import Placement, PlacementShift
 
 
 class Status:

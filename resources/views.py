@@ -16,8 +16,8 @@ from core.pagination import paginate
 from resources import selectors
 from resources.forms import PeopleImportForm, RegisterSearchForm, WeekForm
 from resources.status import Status
-from staffing import access_log
 from staffing import people_import as importing
+from staffing.audit import audit_workers_exported
 from staffing.models import PeopleImport
 from staffing.services import worker_record_opened
 
@@ -152,7 +152,7 @@ class _Echo:
 def register_export_csv(request):
     _filter, workers, _search = _register_filter(request)
     count = workers.count()
-    access_log.workers_exported(by=request.user, count=count, kind="csv")
+    audit_workers_exported(by=request.user, count=count, kind="csv")
     writer = csv.writer(_Echo(), delimiter=";")
 
     def lines():
@@ -172,7 +172,7 @@ def register_export_xlsx(request):
 
     _filter, workers, _search = _register_filter(request)
     count = workers.count()
-    access_log.workers_exported(by=request.user, count=count, kind="xlsx")
+    audit_workers_exported(by=request.user, count=count, kind="xlsx")
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(str(_("Resources"))[:31])
     for row in selectors.worker_register_rows(workers.iterator(chunk_size=500)):

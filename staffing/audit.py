@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db import models
 
 from accounts.models import User
-from staffing.models import AuditEntry
+from staffing.models import AuditEntry, Worker
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, object]:
@@ -50,4 +50,15 @@ def audit_values_blank(*, object_type: str, object_ids: Iterable[int]) -> int:
         AuditEntry.objects.filter(object_type=object_type, object_id__in=list(object_ids))
         .exclude(old_value="", new_value="")
         .update(old_value="", new_value="")
+    )
+
+
+def audit_workers_exported(*, by: User, count: int, kind: str) -> AuditEntry:
+    """One entry per export of the resource register (object id 0: a list, not one person)."""
+    return AuditEntry.objects.create(
+        actor=by,
+        object_type=Worker._meta.label_lower,
+        object_id=0,
+        field="register_exported",
+        new_value=f"{count} {kind}",
     )

@@ -7,7 +7,8 @@ from django.utils import timezone, translation
 
 from staffing.models import AuditEntry, WorkerSource
 from tests.matching.factories import employee, proposal_in_home
-from tests.staffing.factories import AvailabilityFactory, make_placement
+from tests.placements.factories import make_placement
+from tests.staffing.factories import AvailabilityFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
 

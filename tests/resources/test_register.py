@@ -12,12 +12,12 @@ from django.utils import timezone, translation
 
 from staffing.models import AuditEntry, WorkerSource
 from tests.matching.factories import employee, proposal_in_home
+from tests.placements.factories import make_placement
 from tests.staffing.factories import (
     AgencyFactory,
     AvailabilityFactory,
     SkillFactory,
     WorkerFactory,
-    make_placement,
 )
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0005_people_import'),
+        ('staffing', '0006_people_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
