@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,12 @@ from staffing.models import Availability, District, Qualification, Skill, Worker
 
 OSLO = ZoneInfo("Europe/Oslo")
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+def validate_plausible_date(value: dt.date) -> None:
+    # Year 1 or 9999 cannot be turned into a time in Oslo and back.
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError(_("Enter a date between 2000 and 2100."), code="date_range")
 
 
 def fillers_of(qualification: Qualification) -> set[int]:
@@ -49,10 +56,16 @@ class WorkerRegisterFilter(django_filters.FilterSet):
         label=_("District"), field_name="home_district", queryset=District.objects.all()
     )
     available_from = django_filters.DateFilter(
-        label=_("Available from"), method="filter_noop", widget=forms.DateInput({"type": "date"})
+        label=_("Available from"),
+        method="filter_noop",
+        widget=forms.DateInput({"type": "date"}),
+        validators=[validate_plausible_date],
     )
     available_to = django_filters.DateFilter(
-        label=_("Available to"), method="filter_noop", widget=forms.DateInput({"type": "date"})
+        label=_("Available to"),
+        method="filter_noop",
+        widget=forms.DateInput({"type": "date"}),
+        validators=[validate_plausible_date],
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.CHOICES, method="filter_status"

@@ -651,3 +651,76 @@ CASES: list[FormCase] = [
         lambda w, c: {"language": "en", "next": "/volunteer/"},
     ),
 ]
+
+
+# --- resources --------------------------------------------------------------------------------
+
+
+def _import_data(world, ctx) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = b"ansattnummer;fornavn;etternavn;enhet\n9001;Mona;Lie;nordtun\n"
+    return {"file": SimpleUploadedFile("hr.csv", csv), "source": "employee", "full": ""}
+
+
+def _worker(world):
+    from tests.staffing.factories import EmployeeProfileFactory
+
+    worker = EmployeeProfileFactory(home_unit=world.home).worker
+    return SimpleNamespace(kwargs={"pk": worker.pk}, worker=worker)
+
+
+RESOURCE_CASES = [
+    FormCase(
+        "people_import",
+        "resources:import",
+        "hr",
+        ("resources.forms.PeopleImportForm",),
+        {"file": "text", "source": "text", "agency": "number", "full": "text"},
+        _listing(_no_setup),
+        _import_data,
+    ),
+    FormCase(
+        "register_search",
+        "resources:register",
+        "coordinator",
+        ("resources.forms.RegisterSearchForm",),
+        {"q": "text"},
+        _listing(_no_setup),
+        lambda w, c: {"q": "912 34 567"},
+    ),
+    FormCase(
+        "register_filter",
+        "resources:register",
+        "coordinator",
+        ("resources.filters.WorkerRegisterFilter",),
+        {
+            "source": "text",
+            "qualification": "number",
+            "skills": "number",
+            "district": "number",
+            "available_from": "date",
+            "available_to": "date",
+            "status": "text",
+            "wants_more_hours": "text",
+            "hpr_verified": "text",
+            "flagged": "text",
+            "page": "number",
+        },
+        _listing(_worker),
+        lambda w, c: {"source": "employee", "available_from": _day(1), "status": "free"},
+        method="get",
+    ),
+    FormCase(
+        "person_week",
+        "resources:person",
+        "coordinator",
+        ("resources.forms.WeekForm",),
+        {"week": "text"},
+        _worker,
+        lambda w, c: {"week": "2026-W49"},
+        method="get",
+    ),
+]
+
+CASES += RESOURCE_CASES
