@@ -7,11 +7,22 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelMultipleChoiceField
 from resources.status import Status, status_conditions
 from staffing.models import Availability, District, Qualification, Skill, Worker, WorkerSource
 
 OSLO = ZoneInfo("Europe/Oslo")
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+class _SafeMultipleChoiceField(
+    ModelMultipleChoiceField, django_filters.fields.ModelMultipleChoiceField
+):
+    """django-filter's field, refusing ids beyond 64 bits like core.forms does."""
+
+
+class SafeModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = _SafeMultipleChoiceField
 
 
 def validate_plausible_date(value: dt.date) -> None:
@@ -46,7 +57,7 @@ class WorkerRegisterFilter(django_filters.FilterSet):
         method="filter_qualification",
         help_text=_("Also those whose qualification covers it."),
     )
-    skills = django_filters.ModelMultipleChoiceFilter(
+    skills = SafeModelMultipleChoiceFilter(
         label=_("Skills"),
         queryset=Skill.objects.order_by("kind", "name"),
         method="filter_skills",

@@ -133,11 +133,21 @@ def test_a_bad_filter_value_shows_nobody_and_the_error(client, world, people):
     client.force_login(world.coordinator)
     response = client.get(
         "/resources/",
-        {"status": "sleeping", "available_from": "not-a-date", "available_to": "0001-01-01"},
+        {
+            "status": "sleeping",
+            "available_from": "not-a-date",
+            "available_to": "0001-01-01",
+            "skills": ["9" * 30],
+        },
     )
     assert response.status_code == 200
     assert names(response) == []
-    assert response.context["filter"].errors.keys() == {"status", "available_from", "available_to"}
+    assert response.context["filter"].errors.keys() == {
+        "status",
+        "available_from",
+        "available_to",
+        "skills",
+    }
 
 
 def test_search_by_phone_is_posted_and_never_in_the_address(client, world, people):
