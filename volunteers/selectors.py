@@ -7,13 +7,14 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from volunteers.exports import csv_safe
 from volunteers.filters import VolunteerFilter
 from volunteers.models import Status, Volunteer
-from volunteers.tokens import token_hash
+from volunteers.tokens import link_token, link_token_volunteer_pk, token_hash
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
@@ -51,13 +52,18 @@ def volunteer_get_by_token(token: str) -> Volunteer:
     """The volunteer's own door: only the personal link opens it; erased rows never."""
     if not TOKEN_RE.match(token or ""):
         raise Http404
-    volunteer = (
+    volunteers = (
         Volunteer.objects.present()
-        .filter(token_hash=token_hash(token))
+        .exclude(token_hash="")
         .select_related("district")
         .prefetch_related("qualifications", "languages")
-        .first()
     )
+    volunteer = volunteers.filter(token_hash=token_hash(token)).first()
+    if volunteer is None and (pk := link_token_volunteer_pk(token)) is not None:
+        # A link sent again to someone who registered twice (services.link_token).
+        volunteer = volunteers.filter(pk=pk).first()
+        if volunteer is not None and not constant_time_compare(link_token(volunteer), token):
+            volunteer = None
     if volunteer is None:
         raise Http404
     return volunteer

@@ -27,7 +27,7 @@ from staffing.services import worker_erase, worker_set_active, worker_upsert_for
 from volunteers.exports import csv_safe
 from volunteers.models import Event, Milestone, Status, Volunteer
 from volunteers.rules import QualificationFacts, availability_windows, route_suggest
-from volunteers.tokens import token_hash
+from volunteers.tokens import link_token, token_hash
 
 logger = logging.getLogger(__name__)
 
@@ -115,12 +115,16 @@ def _set_relations(volunteer: Volunteer, data: dict[str, Any]) -> None:
 
 
 def volunteer_register(*, data: dict[str, Any], language: str = "nb") -> Registration:
-    """Register from the public form. The same e-mail updates the existing registration."""
+    """Register from the public form.
+
+    Anyone can type anyone's address, so an address that is registered already changes nothing:
+    its owner gets an e-mail with their personal link, where they can update. The caller answers
+    both cases alike, so the form does not tell who is registered."""
     volunteer_data_check(data=data)
     try:
         return _register(data=data, language=language)
     except IntegrityError:
-        # Two submissions with a new address raced; the loser updates the winner's row.
+        # Two submissions with a new address raced; the loser is told like any known address.
         return _register(data=data, language=language)
 
 
@@ -128,26 +132,24 @@ def volunteer_register(*, data: dict[str, Any], language: str = "nb") -> Registr
 def _register(*, data: dict[str, Any], language: str) -> Registration:
     now = timezone.now()
     email = data["email"].strip().lower()
-    volunteer = Volunteer.objects.present().select_for_update().filter(email=email).first()
-    created = volunteer is None
-    if created:
-        volunteer = Volunteer(last_activity_at=now)
+    known = Volunteer.objects.present().filter(email=email).first()
+    if known is not None:
+        token = link_token(known)
+        _send_link_again(known, token)
+        logger.info("registration with the address of volunteer %s: link sent again", known.pk)
+        return Registration(volunteer=known, token=token, created=False)
+    volunteer = Volunteer(last_activity_at=now)
     _apply(volunteer, data)
     volunteer.language = language
     volunteer.consent_version = settings.DUGNAD["PRIVACY_NOTICE_VERSION"]
     volunteer.consent_at = now
-    volunteer.last_activity_at = now
     token = _new_token(volunteer)
     volunteer.save()
     _set_relations(volunteer, data)
-    Event.objects.create(
-        volunteer=volunteer, kind=Event.Kind.REGISTERED if created else Event.Kind.UPDATED
-    )
-    if volunteer.worker_id and volunteer.status == Status.STAFFING_POOL:
-        _sync_worker(volunteer)
-    _send_confirmation(volunteer, token, created=created)
-    logger.info("volunteer %s %s", volunteer.pk, "registered" if created else "re-registered")
-    return Registration(volunteer=volunteer, token=token, created=created)
+    Event.objects.create(volunteer=volunteer, kind=Event.Kind.REGISTERED)
+    _send_confirmation(volunteer, token, created=True)
+    logger.info("volunteer %s registered", volunteer.pk)
+    return Registration(volunteer=volunteer, token=token, created=True)
 
 
 @transaction.atomic
@@ -426,6 +428,11 @@ def referrals_send(*, by) -> int:
 
 def personal_url(token: str) -> str:
     return settings.SITE_URL + reverse("volunteers:me", kwargs={"token": token})
+
+
+def _send_link_again(volunteer: Volunteer, token: str) -> None:
+    # In the language they registered in: whoever typed the address may speak another.
+    _send_confirmation(volunteer, token, created=False)
 
 
 def _send_confirmation(volunteer: Volunteer, token: str, *, created: bool) -> None:

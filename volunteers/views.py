@@ -39,19 +39,19 @@ def register(request):
             return redirect("volunteers:thanks")
         if form.is_valid():
             ratelimit.hit(request)
-            result = services.volunteer_register(
+            services.volunteer_register(
                 data=form.cleaned_data, language=get_language() or settings.LANGUAGE_CODE
             )
-            if result.created:
-                messages.success(request, _("Thank you! We have received your registration."))
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "You were already registered with this e-mail address. "
-                        "We have updated your registration instead of creating a new one."
-                    ),
-                )
+            # One answer whether the address was known or not: the form must not tell anyone
+            # who is registered.
+            messages.success(
+                request,
+                _(
+                    "Thank you! We have sent an e-mail to the address you gave. If you had "
+                    "registered with it before, nothing has been changed: the e-mail has your "
+                    "personal link, where you can see and update your registration."
+                ),
+            )
             return redirect("volunteers:thanks")
     else:
         form = RegistrationForm()

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -165,33 +166,115 @@ def test_malformed_choices_give_form_errors_not_server_errors(client, world):
     assert not Volunteer.objects.exists()
 
 
-def test_registering_again_with_same_email_updates_instead_of_duplicating(
+def _admitted_nurse(world):
+    from volunteers import services
+
+    volunteer = VolunteerFactory(
+        email="nina@example.test",
+        first_name="Nina",
+        last_name="Nurse",
+        phone="+4799999999",
+        hpr_number="7654321",
+        district=world.north,
+        qualifications=[world.quals["sykepleier"]],
+        token="nina-original-token-abcdefghijkl",
+        language="nb",
+    )
+    services.volunteer_admit(volunteer=volunteer, by=world.volunteer_coordinator)
+    volunteer.refresh_from_db()
+    return volunteer
+
+
+def _snapshot(volunteer):
+    volunteer.refresh_from_db()
+    worker = Worker.objects.get(pk=volunteer.worker_id)
+    return {
+        "volunteer": {
+            f: getattr(volunteer, f)
+            for f in ("first_name", "last_name", "phone", "hpr_number", "token_hash", "status")
+        },
+        "qualifications": list(volunteer.qualifications.values_list("code", flat=True)),
+        "worker": (worker.first_name, worker.last_name, worker.phone, worker.hpr_number),
+        "worker_verified": worker.hpr_verified_at,
+        "events": volunteer.events.count(),
+    }
+
+
+def test_registering_with_a_known_address_changes_nothing_and_mails_the_owner_her_link(
     client, world, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(URL, form_data(world))
-    first_hash = Volunteer.objects.get().token_hash
+    nina = _admitted_nurse(world)
+    before = _snapshot(nina)
+    mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             URL,
             form_data(
-                world, email="FRIDA@example.test", wants_contract=None, general_tasks=["phone"]
+                world,
+                email="NINA@example.test",
+                first_name="Mallory",
+                last_name="Attacker",
+                phone="48 00 00 00",
+                hpr_number="1111111",
+                qualifications=[world.quals["assistent"].pk],
             ),
             follow=True,
         )
 
     assert response.status_code == 200
-    assert "oppdatert" in response.content.decode()
-    volunteer = Volunteer.objects.get()
-    assert volunteer.wants_contract is False
-    assert volunteer.suggested_route == Route.GENERAL_VOLUNTEER
-    assert volunteer.token_hash != first_hash  # a fresh link; the old one stops working
-    assert list(volunteer.events.values_list("kind", flat=True)) == [
-        Event.Kind.UPDATED,
-        Event.Kind.REGISTERED,
-    ]
+    assert _snapshot(nina) == before
+    assert Volunteer.objects.count() == 1
+    # the owner, not the attacker, is written to, in her own name, with a link that works
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["nina@example.test"]
+    assert "Nina" in message.body and "Mallory" not in message.body
+    link = message.body.split("/volunteer/me/")[1].split("/")[0]
+    assert client.get(f"/volunteer/me/{link}/").status_code == 200
+    # and the link she had keeps working
+    assert client.get("/volunteer/me/nina-original-token-abcdefghijkl/").status_code == 200
+
+
+def test_link_sent_again_stops_working_when_the_volunteer_withdraws(
+    client, world, django_capture_on_commit_callbacks
+):
+    from volunteers import services
+
+    nina = _admitted_nurse(world)
+    link = services.link_token(nina)
+    assert client.get(f"/volunteer/me/{link}/").status_code == 200
+    forged = f"{nina.pk}x" + "0" * 48
+    assert client.get(f"/volunteer/me/{forged}/").status_code == 404
+
+    services.volunteer_withdraw(volunteer=nina)
+
+    assert client.get(f"/volunteer/me/{link}/").status_code == 404
+
+
+def test_known_and_unknown_addresses_get_the_same_answer(
+    client, world, django_capture_on_commit_callbacks
+):
+    _admitted_nurse(world)
+    mail.outbox.clear()
+
+    def answer(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = client.post(URL, form_data(world, email=email))
+        page = client.get(first["Location"]).content.decode()
+        return (
+            first.status_code,
+            first["Location"],
+            re.sub(r"[A-Za-z0-9]{64}", "", page),
+        )  # CSRF tokens
+
+    known = answer("nina@example.test")
+    unknown = answer("someone-new@example.test")
+
+    assert known == unknown
+    assert "nothing has been changed" in known[2] or "ingenting er endret" in known[2]
     assert len(mail.outbox) == 2
+    assert Volunteer.objects.filter(email="someone-new@example.test").exists()
 
 
 def test_honeypot_pretends_success_and_stores_nothing(client, world):
@@ -338,7 +421,7 @@ def test_errors_are_in_english_when_english_is_chosen(client, world):
     assert not Volunteer.objects.exists()
 
 
-def test_race_on_a_new_address_updates_instead_of_failing(world, monkeypatch):
+def test_race_on_a_new_address_is_answered_like_a_known_address(world, monkeypatch):
     """Two first registrations with one address at once: the second must not be a 500."""
     from django.db import IntegrityError
 
