@@ -1,4 +1,5 @@
 from django.conf import settings
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -7,6 +8,8 @@ from accounts.views import home
 
 admin.site.site_header = "Dugnad"
 admin.site.site_title = "Dugnad"
+# The admin's own log-in has no rate limit; this sends it through allauth's log-in, which has.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),

@@ -100,3 +100,36 @@ def test_navigation_shows_each_role_only_its_pages(client, world):
     html = client.get("/onboarding/").content.decode()
     assert 'href="/onboarding/"' in html
     assert 'href="/needs/"' not in html
+
+
+def test_admin_log_in_is_rate_limited_like_the_main_log_in(client, world):
+    admin_login = "/admin/login/?next=/admin/"
+    for _attempt in range(20):
+        response = client.post(
+            admin_login, {"username": "admin@dugnad.test", "password": "wrong"}, follow=True
+        )
+        assert "_auth_user_id" not in client.session
+        # the admin form sends people to the main log-in, where the limits apply
+        response = client.post(
+            "/accounts/login/?next=/admin/", {"login": "admin@dugnad.test", "password": "wrong"}
+        )
+        assert "_auth_user_id" not in client.session
+
+    client.post(admin_login, {"username": "admin@dugnad.test", "password": "dugnad-test"})
+    assert "_auth_user_id" not in client.session
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": "admin@dugnad.test", "password": "dugnad-test"}
+    )
+
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_admin_log_in_page_leads_to_the_main_log_in(client, world):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    client.post(response["Location"], {"login": "admin@dugnad.test", "password": "dugnad-test"})
+    assert client.get("/admin/").status_code == 200
