@@ -1,5 +1,8 @@
 from django.core.exceptions import BadRequest
+from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
+
+from core.logs import TOKEN_SEGMENT_RE
 
 
 class DefaultLanguageMiddleware:
@@ -38,3 +41,26 @@ class FormEncodingMiddleware:
                 request._mark_post_parse_error()  # the error page finds an empty form
                 return bad_request(request, exc)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages with personal data are never kept by a browser's or a proxy's cache.
+
+    That is every page a signed-in user gets (staff pages showing people, exports), every page
+    reached by a personal link (a token in the path), and every answer to a form post (the public
+    form re-rendered with what someone typed). Placed after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or request.method == "POST"
+            or TOKEN_SEGMENT_RE.search(request.path)
+        ):
+            add_never_cache_headers(response)  # no-store, no-cache, private
+        return response

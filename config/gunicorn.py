@@ -1,0 +1,25 @@
+"""gunicorn settings for the image and docker-compose.yml:
+`gunicorn -c config/gunicorn.py config.wsgi:application`.
+
+The access log masks personal-link tokens in every field (request line, path, query, referer):
+see core/logs.py.
+"""
+
+import os
+
+from gunicorn.glogging import Logger
+
+from core.logs import mask_tokens
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+accesslog = "-"
+
+
+class MaskingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {k: mask_tokens(v) if isinstance(v, str) else v for k, v in atoms.items()}
+
+
+logger_class = MaskingLogger
