@@ -11,11 +11,12 @@ WORKDIR /app
 COPY requirements.lock pyproject.toml ./
 RUN pip install --disable-pip-version-check -r requirements.lock
 COPY . .
-# the matching engine's compiled search is built once here, not on the first run
-RUN DEBUG=true python manage.py collectstatic --noinput \
+# static files as production serves them (with the manifest; scripts/build-static.sh, which CI
+# runs too); the matching engine's compiled search is built once here, not on the first run
+RUN scripts/build-static.sh \
     && python -c "from matching.engine.pricing import warm_up; warm_up()" \
     && useradd --system --home /app dugnad \
     && mkdir -p /app/var && chown -R dugnad /app/var
 USER dugnad
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
