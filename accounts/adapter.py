@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.mail import EmailMessage
 from django.utils.translation import get_language
 
+from core.clientip import client_ip
 from outbox.services import message_enqueue
 
 
@@ -12,6 +13,11 @@ class StaffAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_client_ip(self, request) -> str:
+        # The log-in's rate limits count per client behind the trusted proxies, like the
+        # volunteer form's.
+        return client_ip(request)
 
     def render_mail(self, template_prefix, email, context, headers=None) -> EmailMessage:
         # allauth's e-mail (a password reset) leaves through the outbox, not inside the request.

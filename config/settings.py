@@ -290,7 +290,11 @@ DUGNAD = {
     # personal data: volunteers inactive longer than this are erased or anonymised
     "VOLUNTEER_RETENTION_MONTHS": env_int("DUGNAD_VOLUNTEER_RETENTION_MONTHS", 12),
     "PRIVACY_NOTICE_VERSION": env_str("DUGNAD_PRIVACY_NOTICE_VERSION", "2026-11"),
-    "REGISTRATION_RATE_LIMIT": env_str("DUGNAD_REGISTRATION_RATE_LIMIT", "5/h"),
+    # per client address: a registration drive in a town hall shares one address, so the limit
+    # is high; it stops a script, not a queue of people
+    "REGISTRATION_RATE_LIMIT": env_str("DUGNAD_REGISTRATION_RATE_LIMIT", "300/h"),
+    # reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (1 behind one proxy)
+    "TRUSTED_PROXY_COUNT": env_int("DUGNAD_TRUSTED_PROXY_COUNT", 0),
     "MATCHING_DEBOUNCE_SECONDS": env_int("DUGNAD_MATCHING_DEBOUNCE_SECONDS", 5),
     "MATCHING_TIME_LIMIT_SECONDS": env_float("DUGNAD_MATCHING_TIME_LIMIT_SECONDS", 60),
     # threads of one matching run (independent blocks, the schedule search); 0: the machine's

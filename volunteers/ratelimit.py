@@ -4,13 +4,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from core.clientip import client_ip
 from volunteers.rules import parse_rate
 
 
 def _key(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header is set by the client unless a trusted proxy
-    # rewrites REMOTE_ADDR for us.
-    return f"volunteers:register:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    return f"volunteers:register:{client_ip(request)}"
 
 
 def is_limited(request: HttpRequest) -> bool:

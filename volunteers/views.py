@@ -31,9 +31,20 @@ STAFF = (Role.VOLUNTEER_COORDINATOR,)
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.method == "POST":
-        if ratelimit.is_limited(request):
-            return render(request, "volunteers/volunteer_rate_limited.html", status=429)
         form = RegistrationForm(request.POST)
+        if ratelimit.is_limited(request):
+            # Everything typed stays in the form; the person can send it again later.
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Many registrations have come from your network in the last hour, so we "
+                    "cannot take yours just now. Nothing you typed is lost: wait a few minutes "
+                    "and press “Send registration” again, or phone the municipality's "
+                    "switchboard."
+                ),
+            )
+            return render(request, "volunteers/volunteer_register.html", {"form": form}, status=429)
         if form.data.get("website"):
             ratelimit.hit(request)  # a bot: pretend all went well, keep nothing
             return redirect("volunteers:thanks")

@@ -284,7 +284,9 @@ def test_honeypot_pretends_success_and_stores_nothing(client, world):
     assert not mail.outbox
 
 
-def test_rate_limit_per_address_answers_429_in_norwegian(client, world, settings):
+def test_over_the_limit_the_form_keeps_everything_typed_and_explains_with_429(
+    client, world, settings
+):
     settings.DUGNAD = {**settings.DUGNAD, "REGISTRATION_RATE_LIMIT": "2/h"}
     for n in range(2):
         assert client.post(URL, form_data(world, email=f"p{n}@example.test")).status_code == 302
@@ -292,11 +294,44 @@ def test_rate_limit_per_address_answers_429_in_norwegian(client, world, settings
     response = client.post(URL, form_data(world, email="p3@example.test"))
 
     assert response.status_code == 429
-    assert "For mange registreringer" in response.content.decode()
+    html = response.content.decode()
+    assert "Ingenting av det du skrev, er borte" in html
+    assert 'value="p3@example.test"' in html
+    assert 'value="Frivilligsen"' in html
+    assert "Jeg har jobbet på sykehjem." in html
     assert Volunteer.objects.count() == 2
     # another address is not affected
     other = client.post(URL, form_data(world, email="p4@example.test"), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
+    assert Volunteer.objects.count() == 3
+
+
+def test_default_limit_lets_a_registration_drive_on_one_network_through(client, world):
+    for n in range(40):
+        response = client.post(URL, form_data(world, email=f"drive{n}@example.test"))
+        assert response.status_code == 302, n
+    assert Volunteer.objects.count() == 40
+
+
+def test_behind_trusted_proxies_the_limit_counts_per_client_not_per_proxy(client, world, settings):
+    settings.DUGNAD = {
+        **settings.DUGNAD,
+        "REGISTRATION_RATE_LIMIT": "2/h",
+        "TRUSTED_PROXY_COUNT": 1,
+    }
+    proxy = {"REMOTE_ADDR": "172.18.0.5"}
+
+    def post(email, forwarded):
+        data = form_data(world, email=email)
+        return client.post(URL, data, HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+
+    assert post("a1@example.test", "203.0.113.1").status_code == 302
+    assert post("a2@example.test", "203.0.113.1").status_code == 302
+    assert post("a3@example.test", "203.0.113.1").status_code == 429
+    # other people behind the same proxy are counted apart
+    assert post("b1@example.test", "203.0.113.2").status_code == 302
+    # a client cannot pick its own address: only the proxy's entry (from the right) counts
+    assert post("a4@example.test", "198.51.100.7, 203.0.113.1").status_code == 429
     assert Volunteer.objects.count() == 3
 
 
