@@ -9,7 +9,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from matching import selectors, services
 from matching.forms import PickAlternativeForm, RejectForm
-from matching.triggers import request_matching_run
+from matching.triggers import matching_run_request_now
 from staffing.models import Worker
 
 COORDINATOR = Role.COORDINATOR
@@ -46,8 +46,19 @@ def index(request: HttpRequest) -> HttpResponse:
 @role_required(COORDINATOR)
 @require_POST
 def run_start(request: HttpRequest) -> HttpResponse:
-    request_matching_run(trigger="manual", requested_by_id=request.user.pk)
-    messages.success(request, _("Matching has been started. Refresh the page to see the result."))
+    if matching_run_request_now(requested_by_id=request.user.pk):
+        messages.success(
+            request, _("Matching has been started. Refresh the page to see the result.")
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Matching cannot start right now because the task queue is unreachable. It "
+                "will run later: the next scheduled run after the queue is back includes every "
+                "change."
+            ),
+        )
     return redirect("matching:index")
 
 
