@@ -2,7 +2,7 @@ from django.core.exceptions import BadRequest
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 
-from core.logs import TOKEN_SEGMENT_RE
+from core.logs import path_has_token
 
 
 class DefaultLanguageMiddleware:
@@ -60,7 +60,7 @@ class NoStoreMiddleware:
         if (
             (user is not None and user.is_authenticated)
             or request.method == "POST"
-            or TOKEN_SEGMENT_RE.search(request.path)
+            or path_has_token(request.path)
         ):
             add_never_cache_headers(response)  # no-store, no-cache, private
         return response

@@ -100,3 +100,16 @@ def test_a_form_re_rendered_with_what_was_typed_is_never_cached(client, world):
 
 def test_public_pages_without_personal_data_may_be_cached(client, db):
     assert not _no_store(client.get("/volunteer/privacy/"))
+
+
+def test_only_token_like_segments_are_masked():
+    from core.logs import mask_tokens
+
+    random_token = "Zq3kP0xY7vB2nL9mW4tR8sD1fG6hJ5cA-_eK"
+    assert mask_tokens(f"GET /anything/{random_token}/ 200") == "GET /anything/<token>/ 200"
+    assert mask_tokens("/tmp/pytest-of-root/test_demo_email_goes_to_a_file0/mail") == (
+        "/tmp/pytest-of-root/test_demo_email_goes_to_a_file0/mail"
+    )
+    assert mask_tokens("/static/css/dugnad.0123456789abcdef.css") == (
+        "/static/css/dugnad.0123456789abcdef.css"
+    )
