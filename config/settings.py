@@ -161,10 +161,20 @@ CELERY_TIMEZONE = "Europe/Oslo"
 # A broker that is down must not hang a request: publishing gives up quickly and the scheduled
 # run picks the work up later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# acks_late: a task whose worker dies is delivered again after the visibility timeout, which is
+# longer than any matching run (MATCHING_TIME_LIMIT_SECONDS plus loading and saving), so a
+# healthy run is never delivered twice; the matching watchdog restarts a dead run sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60),
+}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     # Catches up on whatever a down broker missed, and keeps proposals fresh.
+    # fails a run whose worker died and starts the next one (matching/tasks.py)
+    "matching-watchdog": {"task": "matching.tasks.matching_watchdog", "schedule": 30},
     "matching-scheduled-run": {
         "task": "matching.tasks.matching_run_scheduled",
         "schedule": env_int("DUGNAD_MATCHING_SCHEDULE_MINUTES", 15) * 60,

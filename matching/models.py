@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import pick
@@ -36,6 +37,9 @@ class MatchingRun(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # refreshed while the run works (matching.tasks); a running run whose heartbeat stopped
+    # belonged to a worker that died
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
     slots = models.PositiveIntegerField(_("slots"), default=0)
     candidates = models.PositiveIntegerField(_("candidates"), default=0)
     arcs = models.PositiveIntegerField(_("feasible pairs"), default=0)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -355,3 +355,21 @@ def proposals_worker_erase(*, worker: Worker, by: User | None = None) -> None:
         for proposal in Proposal.objects.filter(reject_reason__icontains=name):
             proposal.reject_reason = proposal.reject_reason.replace(name, ERASED)
             proposal.save(update_fields=["reject_reason"])
+
+
+def matching_runs_fail_stale(*, stale_after_s: float, now: dt.datetime | None = None) -> int:
+    """Mark failed every running run whose heartbeat stopped: its worker died (kill -9, OOM,
+    a lost machine) and it will never finish. Returns how many; the coordinator sees them on
+    /matching/ with the reason."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=stale_after_s)
+    with translation.override(settings.LANGUAGE_CODE):
+        error = _(
+            "The run stopped without finishing (its worker stopped). A new run has been started."
+        )
+    count = MatchingRun.objects.filter(
+        status=MatchingRun.Status.RUNNING, heartbeat_at__lt=cutoff
+    ).update(status=MatchingRun.Status.FAILED, error=error, finished_at=now)
+    if count:
+        logger.warning("%s matching run(s) without a heartbeat marked failed", count)
+    return count

@@ -1,36 +1,88 @@
-"""Matching runs as Celery tasks: never two at once, and a burst of triggers gives one run."""
+"""Matching runs as Celery tasks: never two at once, and a burst of triggers gives one run.
+
+The lock lives only as long as its run shows signs of life: a heartbeat thread refreshes it (and
+the run's heartbeat_at) every HEARTBEAT_SECONDS while the run loads and solves. A worker killed
+mid-run stops the heartbeat, so its lock expires within LOCK_SECONDS, and the watchdog (beat,
+every WATCHDOG_SECONDS) marks the run failed and starts the next one: matching is blocked for a
+minute or two, not for half an hour.
+"""
 
 import logging
+import threading
 import uuid
 
 from celery import shared_task
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = "matching:run-lock"
 RERUN_KEY = "matching:rerun-requested"
-# Longer than any run should take; a crashed worker's lock expires by itself.
-LOCK_TIMEOUT_S = 30 * 60
+HEARTBEAT_SECONDS = 10
+LOCK_SECONDS = 60  # a lock nobody refreshes frees itself after this
+STALE_SECONDS = 60  # a running run without a heartbeat this long belonged to a dead worker
+WATCHDOG_SECONDS = 30
+RERUN_SECONDS = 30 * 60
+
+
+class _Heartbeat:
+    """Keeps the lock and the runs started under it alive while the run works."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.since = timezone.now()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="matching-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=HEARTBEAT_SECONDS)
+
+    def _beat(self) -> None:
+        from matching.models import MatchingRun
+
+        try:
+            while not self._stop.wait(HEARTBEAT_SECONDS):
+                try:
+                    if cache.get(LOCK_KEY) == self.token:
+                        cache.touch(LOCK_KEY, LOCK_SECONDS)
+                    MatchingRun.objects.filter(
+                        status=MatchingRun.Status.RUNNING, started_at__gte=self.since
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # a missed beat is retried; the run itself goes on
+                    logger.warning("matching heartbeat failed", exc_info=True)
+        finally:
+            connection.close()  # this thread's own database connection
 
 
 def _run_locked(trigger: str, requested_by_id: int | None) -> int | None:
     from accounts.models import User
-    from matching.services import matching_run_execute
+    from matching.services import matching_run_execute, matching_runs_fail_stale
 
     token = uuid.uuid4().hex
-    if not cache.add(LOCK_KEY, token, timeout=LOCK_TIMEOUT_S):
+    if not cache.add(LOCK_KEY, token, timeout=LOCK_SECONDS):
         # Another run is busy; it reruns when done so this change is not lost.
-        cache.set(RERUN_KEY, trigger, timeout=LOCK_TIMEOUT_S)
+        cache.set(RERUN_KEY, trigger, timeout=RERUN_SECONDS)
         logger.info("matching run deferred: another run is in progress (trigger=%s)", trigger)
         return None
     try:
-        requested_by = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
-        run = matching_run_execute(trigger=trigger, requested_by=requested_by)
-        rerun = cache.get(RERUN_KEY)
-        if rerun:
-            cache.delete(RERUN_KEY)
-            run = matching_run_execute(trigger=rerun)
+        # Holding the lock, any run still marked running is one whose worker died.
+        matching_runs_fail_stale(stale_after_s=STALE_SECONDS)
+        with _Heartbeat(token):
+            requested_by = (
+                User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
+            )
+            run = matching_run_execute(trigger=trigger, requested_by=requested_by)
+            rerun = cache.get(RERUN_KEY)
+            if rerun:
+                cache.delete(RERUN_KEY)
+                run = matching_run_execute(trigger=rerun)
         return run.pk
     finally:
         if cache.get(LOCK_KEY) == token:
@@ -45,3 +97,14 @@ def matching_run(trigger: str, requested_by_id: int | None = None) -> int | None
 @shared_task(name="matching.tasks.matching_run_scheduled")
 def matching_run_scheduled() -> int | None:
     return _run_locked("schedule", None)
+
+
+@shared_task(name="matching.tasks.matching_watchdog")
+def matching_watchdog() -> int:
+    """Fail runs whose worker died and start the next run at once."""
+    from matching.services import matching_runs_fail_stale
+
+    failed = matching_runs_fail_stale(stale_after_s=STALE_SECONDS)
+    if failed:
+        matching_run_scheduled.apply_async()
+    return failed

@@ -87,3 +87,80 @@ def test_with_the_broker_down_saving_succeeds_and_the_scheduled_run_catches_up(
     run = MatchingRun.objects.get()
     assert run.trigger == "schedule" and run.filled == 1
     assert Proposal.objects.filter(shift__need=need).count() == 1
+
+
+def test_a_run_whose_worker_died_is_marked_failed_and_the_next_run_starts(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    need_with_shifts(world)
+    employee(world)
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    dead = MatchingRun.objects.create(
+        trigger="manual",
+        status=MatchingRun.Status.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    # its lock expired with its heartbeat; the watchdog (beat) finds the run
+
+    assert tasks.matching_watchdog() == 1
+
+    dead.refresh_from_db()
+    assert dead.status == MatchingRun.Status.FAILED and dead.finished_at
+    assert dead.error
+    latest = MatchingRun.objects.exclude(pk=dead.pk).get()
+    assert latest.status == MatchingRun.Status.SUCCEEDED and latest.filled == 1
+    client.force_login(world.coordinator)
+    page = client.get("/matching/").content.decode()
+    assert dead.error in page
+
+
+def test_a_live_run_is_not_taken_for_a_dead_one(world):
+    from django.utils import timezone
+
+    alive = MatchingRun.objects.create(
+        trigger="manual", status=MatchingRun.Status.RUNNING, started_at=timezone.now()
+    )
+
+    assert tasks.matching_watchdog() == 0
+
+    alive.refresh_from_db()
+    assert alive.status == MatchingRun.Status.RUNNING
+
+
+def test_the_heartbeat_keeps_a_long_run_locked_and_a_dead_runs_lock_expires(world, monkeypatch):
+    import time
+
+    from matching import services
+
+    monkeypatch.setattr(tasks, "HEARTBEAT_SECONDS", 0.05)
+    monkeypatch.setattr(tasks, "LOCK_SECONDS", 1)  # whole seconds: Redis rounds down
+    seen = []
+
+    def slow_run(**kwargs):
+        time.sleep(2.2)  # longer than the lock would live without a heartbeat
+        seen.append(cache.get(tasks.LOCK_KEY))
+        return MatchingRun.objects.create(trigger="manual", status=MatchingRun.Status.SUCCEEDED)
+
+    monkeypatch.setattr(services, "matching_run_execute", slow_run)
+    tasks.matching_run("manual")
+    assert seen and seen[0] is not None  # still held at the end of the run
+    assert cache.get(tasks.LOCK_KEY) is None  # and released after
+
+    # a worker that dies holding the lock stops refreshing it: it frees itself
+    cache.add(tasks.LOCK_KEY, "dead-worker", timeout=tasks.LOCK_SECONDS)
+    assert tasks.matching_run("manual") is None  # deferred while the lock lives
+    time.sleep(1.3)
+    assert tasks.matching_run("manual") is not None
+
+
+def test_celery_redelivers_a_dead_workers_task_only_after_any_run_could_have_finished(
+    settings,
+):
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    limit = settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"]
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > 3 * limit
+    assert tasks.LOCK_SECONDS <= 120 and tasks.STALE_SECONDS <= 120
+    assert settings.CELERY_BEAT_SCHEDULE["matching-watchdog"]["schedule"] <= 60
