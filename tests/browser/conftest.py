@@ -52,8 +52,18 @@ def page(chromium, live_server):
     context = chromium.new_context(locale="nb-NO", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Every browser test also checks that the Content-Security-Policy refused nothing: an inline
+    # script, handler or style that slipped into a template shows up here.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not refused, refused
 
 
 def login(page, email: str, password: str = "dugnad-test") -> None:
