@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint layers check-migrations pytest browser bench messages lock clean
+.PHONY: install run demo test lint layers check-migrations pytest browser bench bench-register messages lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ bench: install
 		psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching --scale 12.5
+
+# Registrations per second on the public form through gunicorn on PostgreSQL (prints figures;
+# scripts/bench-register.sh says how). A throwaway database `dugnad_bench_register`.
+BENCH_REGISTER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench_register
+bench-register: install
+	BENCH_REGISTER_DATABASE_URL=$(BENCH_REGISTER_DATABASE_URL) scripts/bench-register.sh
 
 # Needs GNU gettext (developers only; the compiled catalogues are committed).
 messages: install

@@ -13,6 +13,8 @@ from core.logs import mask_tokens
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# threads > 1 (gthread) keep a worker busy while another request waits for the database
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 accesslog = "-"
 
 

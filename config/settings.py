@@ -130,6 +130,9 @@ VAR_DIR = Path(env_str("DUGNAD_VAR_DIR", str(BASE_DIR / "var")))
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Choice lists (districts, qualifications) are read with .iterator(), which on PostgreSQL
+    # opens a server-side cursor: three round trips per list on every form. They are short.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

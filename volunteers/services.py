@@ -145,7 +145,9 @@ def _register(*, data: dict[str, Any], language: str) -> Registration:
     volunteer.consent_at = now
     token = _new_token(volunteer)
     volunteer.save()
-    _set_relations(volunteer, data)
+    # a new row has no relations yet: add, without set()'s look-up of the old ones
+    volunteer.qualifications.add(*data["qualifications"])
+    volunteer.languages.add(*(data.get("languages") or []))
     Event.objects.create(volunteer=volunteer, kind=Event.Kind.REGISTERED)
     _send_confirmation(volunteer, token, created=True)
     logger.info("volunteer %s registered", volunteer.pk)
