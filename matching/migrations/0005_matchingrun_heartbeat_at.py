@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0003_explanations_per_language'),
+        ('matching', '0004_proposal_placement_in_placements_app'),
     ]
 
     operations = [
