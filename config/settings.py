@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.outbox_purge",
         "schedule": crontab(hour=3, minute=45),
     },
+    "offers-expire": {
+        "task": "matching.tasks.offers_expire",
+        "schedule": 5 * 60,
+    },
     "onboarding-overdue-reminders": {
         "task": "placements.tasks.onboarding_notify_overdue",
         "schedule": crontab(hour=7, minute=0),
@@ -337,6 +341,9 @@ DUGNAD = {
     "MATCHING_WORKERS": env_int("DUGNAD_MATCHING_WORKERS", 0),
     "EMERGENCY_CLINIC_EMAIL": env_str("DUGNAD_EMERGENCY_CLINIC_EMAIL", "legevakt@kommune.example"),
     "PAGE_SIZE": env_int("DUGNAD_PAGE_SIZE", 25),
+    # Offers: the person has this many hours to answer, but never more than half the time
+    # left before the shift starts (so a "no" leaves time to ask someone else).
+    "OFFER_ANSWER_HOURS": env_float("DUGNAD_OFFER_ANSWER_HOURS", 24),
     # Outgoing messages: a failed send is retried after 1, 2, 4 ... minutes (at most an hour
     # apart), OUTBOX_MAX_ATTEMPTS times in all (about 4 hours with the defaults), then marked
     # failed. Sent and failed messages are deleted after OUTBOX_KEEP_DAYS.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("onboarding/", include("placements.urls")),
     path("resources/", include("resources.urls")),
+    path("offer/", include("matching.public_urls")),
     path("", include("volunteers.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from matching.models import MatchingRun, Proposal, ProposalRejection, UnfilledSlot
+from matching.models import MatchingRun, Offer, Proposal, ProposalRejection, UnfilledSlot
 
 
 @admin.register(MatchingRun)
@@ -28,3 +28,23 @@ class ProposalRejectionAdmin(admin.ModelAdmin):
 class UnfilledSlotAdmin(admin.ModelAdmin):
     list_display = ["run", "shift", "slot_index", "reason"]
     raw_id_fields = ["run", "shift"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    """The § 14-3 record: read only, it is what was offered and answered."""
+
+    list_display = ["code", "worker", "shift", "status", "sent_at", "deadline", "answered_at"]
+    list_filter = ["status", "channel"]
+    raw_id_fields = ["proposal", "worker", "shift", "sent_by", "closed_by", "placement"]
+    list_select_related = ["worker", "shift"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -22,3 +22,17 @@ class PickAlternativeForm(forms.Form):
             (a["worker"], f"{a.get('name', '')} – {pick(a.get('reason'))}")
             for a in proposal.alternatives or []
         ]
+
+
+class OfferAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("yes", _("Yes, I'll take it")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    reason = LineField(
+        label=_("Reason (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("If you say no, you may tell us why. It helps us ask better next time."),
+    )

@@ -21,6 +21,7 @@ class MatchingRun(models.Model):
         WORKER_AVAILABLE = "worker_available", _("A worker's availability changed")
         SCHEDULE = "schedule", _("Scheduled run")
         MANUAL = "manual", _("Started by a coordinator")
+        OFFER_ANSWERED = "offer_answered", _("An offer was declined or expired")
 
     trigger = models.CharField(_("trigger"), max_length=30, choices=Trigger.choices)
     status = models.CharField(
@@ -65,6 +66,7 @@ class Proposal(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
+        OFFERED = "offered", _("Offered")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
@@ -187,3 +189,109 @@ class UnfilledSlot(models.Model):
     @property
     def reason(self) -> str:
         return pick(self.reasons)
+
+
+class OfferQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Offer.Status.PENDING)
+
+
+class Offer(models.Model):
+    """A proposal sent to the person (an agency temp's to the agency) with an answer-by
+    deadline. Every offer and answer is kept: the record arbeidsmiljøloven § 14-3 asks for.
+    It names its worker and shift itself, so the record outlives the proposal."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CONFLICT = "conflict", _("Said yes, but could no longer be placed")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("proposal"),
+    )
+    worker = models.ForeignKey(
+        "staffing.Worker", on_delete=models.CASCADE, related_name="offers", verbose_name=_("worker")
+    )
+    shift = models.ForeignKey(
+        "needs.Shift", on_delete=models.CASCADE, related_name="offers", verbose_name=_("shift")
+    )
+    slot_index = models.PositiveSmallIntegerField(_("position"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    recipient = models.CharField(_("sent to"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="nb")
+    # sha256 of the random token in the link; the token itself is never stored
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    code = models.CharField(_("short code"), max_length=8)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent"))
+    deadline = models.DateTimeField(_("answer by"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason given"), max_length=300, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    placement = models.ForeignKey(
+        "placements.Placement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("placement"),
+    )
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["worker", "status"]),
+            models.Index(fields=["shift", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=models.Q(status="pending"),
+                name="one_pending_offer_per_proposal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.worker_id} → {self.shift_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and timezone.now() < self.deadline

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from matching.models import MatchingRun, Proposal, UnfilledSlot
+from matching.models import MatchingRun, Offer, Proposal, UnfilledSlot
 from needs.models import Need
 
 
@@ -29,6 +29,15 @@ def proposal_get_for_user(user, pk: int) -> Proposal:
         raise Http404 from exc
 
 
+def offer_get_for_user(user, pk: int) -> Offer:
+    if not _may_see(user):
+        raise Http404
+    try:
+        return Offer.objects.get(pk=pk)
+    except Offer.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def need_get_for_coordinator(user, pk: int) -> Need:
     if not _may_see(user):
         raise Http404
@@ -39,9 +48,9 @@ def need_get_for_coordinator(user, pk: int) -> Need:
 
 
 def needs_with_open_proposals() -> QuerySet[Need]:
-    """Submitted needs that have unapproved proposals or unfilled slots."""
+    """Submitted needs that have unapproved proposals, offers waiting or unfilled slots."""
     return Need.objects.filter(state=Need.State.SUBMITTED).filter(
-        Q(shifts__proposals__status=Proposal.Status.PROPOSED)
+        Q(shifts__proposals__status__in=[Proposal.Status.PROPOSED, Proposal.Status.OFFERED])
         | Q(shifts__unfilled_slots__isnull=False)
     )
 
@@ -51,6 +60,11 @@ class NeedGroup:
     need: Need
     proposals: list[Proposal] = field(default_factory=list)
     unfilled: list[UnfilledSlot] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
+
+    @property
+    def can_offer(self) -> bool:
+        return any(p.status == Proposal.Status.PROPOSED for p in self.proposals)
 
 
 def proposal_groups(*, page_number: str | int | None) -> tuple[Page, list[NeedGroup]]:
@@ -65,9 +79,17 @@ def proposal_groups(*, page_number: str | int | None) -> tuple[Page, list[NeedGr
     page = Paginator(needs, settings.DUGNAD["PAGE_SIZE"]).get_page(page_number)
     page_ids = [n.pk for n in page.object_list]
     proposals = (
-        Proposal.objects.filter(status=Proposal.Status.PROPOSED, shift__need_id__in=page_ids)
+        Proposal.objects.filter(
+            status__in=[Proposal.Status.PROPOSED, Proposal.Status.OFFERED],
+            shift__need_id__in=page_ids,
+        )
         .select_related("worker", "shift")
         .order_by("shift__start", "slot_index", "pk")
+    )
+    offers = (
+        Offer.objects.filter(shift__need_id__in=page_ids)
+        .select_related("worker", "shift")
+        .order_by("shift__start", "-sent_at", "-pk")
     )
     unfilled = (
         UnfilledSlot.objects.filter(shift__need_id__in=page_ids)
@@ -79,7 +101,24 @@ def proposal_groups(*, page_number: str | int | None) -> tuple[Page, list[NeedGr
         groups[p.shift.need_id].proposals.append(p)
     for u in unfilled:
         groups[u.shift.need_id].unfilled.append(u)
+    waiting: dict[int, Offer] = {}
+    for o in offers:
+        groups[o.shift.need_id].offers.append(o)
+        if o.status == Offer.Status.PENDING and o.proposal_id is not None:
+            waiting[o.proposal_id] = o
+    for group in groups.values():
+        for p in group.proposals:
+            p.pending_offer = waiting.get(p.pk)
     return page, [groups[n.pk] for n in page.object_list]
+
+
+def offers_for_need(need: Need) -> list[Offer]:
+    """Every offer of the need and its answer, for the need's page."""
+    return list(
+        Offer.objects.filter(shift__need=need)
+        .select_related("worker", "shift")
+        .order_by("shift__start", "-sent_at", "-pk")
+    )
 
 
 def runs_recent(limit: int = 10) -> list[MatchingRun]:

@@ -25,7 +25,7 @@ from matching.adapter import (
 )
 from matching.adapter import why_not as adapter_why_not
 from matching.engine import solve
-from matching.models import MatchingRun, Proposal, ProposalRejection, UnfilledSlot
+from matching.models import MatchingRun, Offer, Proposal, ProposalRejection, UnfilledSlot
 from needs.models import Need, Shift
 from placements.models import Placement, PlacementShift
 from placements.services import PlacementOverlap, placement_create_for_approval
@@ -181,13 +181,19 @@ def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
     shift = Shift.objects.select_for_update().select_related("need").get(pk=proposal.shift_id)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     need = shift.need
+    if proposal.status == Proposal.Status.OFFERED:
+        raise ValidationError(
+            _("This proposal has been offered: wait for the answer, or withdraw the offer.")
+        )
     if proposal.status != Proposal.Status.PROPOSED:
         raise ValidationError(_("This proposal has already been decided."))
     if by.pk in (need.created_by_id, need.submitted_by_id):
         raise ValidationError(_("You cannot approve a placement for a need you submitted."))
     if need.state != Need.State.SUBMITTED or shift.cancelled_at is not None:
         raise ValidationError(_("The shift is no longer open."))
+    # a slot whose offer waits for an answer is held for that person
     taken = PlacementShift.objects.filter(shift=shift, is_active=True).count()
+    taken += Offer.objects.pending().filter(shift=shift).exclude(worker=worker).count()
     if taken >= shift.headcount:
         raise ValidationError(_("The shift is already fully staffed."))
     reason = _conflict(worker, shift)
@@ -295,7 +301,14 @@ def proposal_pick_alternative(*, proposal: Proposal, worker: Worker, by: User) -
 
 def proposals_discard_for_shifts(*, shift_ids: list[int], **_context: object) -> int:
     """The shifts were cancelled or now ask for something else: their open proposals go (the
-    next run proposes afresh). Decided proposals stay as the record of what was decided."""
+    next run proposes afresh). Decided proposals stay as the record of what was decided.
+    Offers waiting for an answer on them are withdrawn (kept as the record)."""
+    Offer.objects.pending().filter(shift__in=shift_ids).update(
+        status=Offer.Status.WITHDRAWN, closed_at=timezone.now()
+    )
+    Proposal.objects.filter(shift__in=shift_ids, status=Proposal.Status.OFFERED).update(
+        status=Proposal.Status.PROPOSED
+    )
     deleted, _per_model = Proposal.objects.filter(
         shift__in=shift_ids, status=Proposal.Status.PROPOSED
     ).delete()
@@ -320,8 +333,15 @@ def proposals_worker_erase(*, worker: Worker, by: User | None = None) -> None:
     decided proposals keep only what was decided (no explanation, no reason text). Rejections
     of them go too: an erased worker is never proposed again anyway."""
     name = worker.full_name.strip()
-    Proposal.objects.filter(worker=worker, status=Proposal.Status.PROPOSED).delete()
+    Proposal.objects.filter(
+        worker=worker, status__in=[Proposal.Status.PROPOSED, Proposal.Status.OFFERED]
+    ).delete()
     Proposal.objects.filter(worker=worker).update(explanations={}, reject_reason="")
+    # the § 14-3 record keeps who was offered which shift and the answer, not the address
+    Offer.objects.pending().filter(worker=worker).update(
+        status=Offer.Status.WITHDRAWN, closed_at=timezone.now()
+    )
+    Offer.objects.filter(worker=worker).update(recipient="", decline_reason="", note="")
     ProposalRejection.objects.filter(worker=worker).delete()
     # JSON containment differs between SQLite and PostgreSQL; the name or id as text finds
     # every candidate row on both, and Python decides.

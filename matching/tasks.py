@@ -108,3 +108,10 @@ def matching_watchdog() -> int:
     if failed:
         matching_run_scheduled.apply_async()
     return failed
+
+
+@shared_task(name="matching.tasks.offers_expire")
+def offers_expire() -> int:
+    from matching.offers import offers_expire as expire
+
+    return expire()

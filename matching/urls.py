@@ -10,4 +10,7 @@ urlpatterns = [
     path("proposals/<int:pk>/reject/", views.proposal_reject, name="reject"),
     path("proposals/<int:pk>/alternative/", views.proposal_pick, name="pick"),
     path("needs/<int:pk>/approve/", views.need_approve_all, name="approve_all"),
+    path("proposals/<int:pk>/offer/", views.proposal_offer, name="offer"),
+    path("needs/<int:pk>/offer/", views.need_offer_all, name="offer_all"),
+    path("offers/<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
 ]

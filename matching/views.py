@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from matching import selectors, services
-from matching.forms import PickAlternativeForm, RejectForm
+from matching import offers, selectors, services
+from matching.forms import OfferAnswerForm, PickAlternativeForm, RejectForm
 from matching.triggers import matching_run_request_now
 from staffing.models import Worker
 
@@ -135,4 +137,90 @@ def proposal_pick(request: HttpRequest, pk: int) -> HttpResponse:
         "matching/proposal_pick.html",
         {"proposal": proposal, "form": form},
         status=status,
+    )
+
+
+# --- offers: the coordinator's side ----------------------------------------------------------
+
+
+def _tell_sent(request, sent, errors) -> None:
+    if sent:
+        messages.success(request, _("%(n)s offers sent.") % {"n": len(sent)})
+    for error in errors:
+        messages.error(request, error)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def proposal_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get_for_user(request.user, pk)
+    sent, errors = offers.offer_send(proposals=[proposal], by=request.user)
+    _tell_sent(request, sent, errors)
+    return redirect("matching:index")
+
+
+@role_required(COORDINATOR)
+@require_POST
+def need_offer_all(request: HttpRequest, pk: int) -> HttpResponse:
+    need = selectors.need_get_for_coordinator(request.user, pk)
+    sent, errors = offers.offer_send_for_need(need=need, by=request.user)
+    _tell_sent(request, sent, errors)
+    return redirect("matching:index")
+
+
+@role_required(COORDINATOR)
+@require_POST
+def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get_for_user(request.user, pk)
+    try:
+        offers.offer_withdraw(offer=offer, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The offer was withdrawn."))
+    return redirect("matching:index")
+
+
+# --- offers: the person's page ---------------------------------------------------------------
+
+
+def _quiet(response: HttpResponse) -> HttpResponse:
+    """Django logs every 4xx with the path, and the path holds the token: not this one."""
+    response._has_been_logged = True  # read by django.utils.log.log_response
+    return response
+
+
+# No CSRF cookie: the unguessable token in the address already proves the form came from the
+# link's holder, and a person answering from a mail app's browser may refuse cookies.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def offer_answer(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        offer = offers.offer_get_by_token(token)
+    except Http404:
+        return _quiet(render(request, "matching/offer_gone.html", status=404))
+    closed = offers.closed_message(offer)
+    if closed is not None:
+        return _quiet(
+            render(request, "matching/offer_closed.html", {"message": closed}, status=410)
+        )
+    form = OfferAnswerForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            if form.cleaned_data["answer"] == "yes":
+                answer = offers.offer_accept(offer=offer)
+            else:
+                answer = offers.offer_decline(offer=offer, reason=form.cleaned_data["reason"])
+            return render(request, "matching/offer_answered.html", {"answer": answer})
+        return _quiet(
+            render(
+                request,
+                "matching/offer_answer.html",
+                {**offers.offer_context(offer), "form": form},
+                status=400,
+            )
+        )
+    return render(
+        request, "matching/offer_answer.html", {**offers.offer_context(offer), "form": form}
     )

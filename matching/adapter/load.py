@@ -168,7 +168,7 @@ def snapshot_load(
     """A run's snapshot: the open future shifts and every active worker. With `shift_ids` and
     `worker_ids`, just those shifts (whatever their state) and workers (active or not): the
     approval re-check's view of one decision."""
-    from matching.models import ProposalRejection
+    from matching.models import Offer, ProposalRejection
     from needs.models import Need, Shift
     from placements.models import PlacementShift
     from staffing.models import (
@@ -192,6 +192,16 @@ def snapshot_load(
         shift_qs.order_by("start", "pk").values_list("pk", "need_id", "start", "end", "headcount")
     )
     placed = dict(placed_qs.values("shift_id").annotate(n=Count("pk")).values_list("shift_id", "n"))
+    if shift_ids is None:
+        # A slot with an offer waiting for an answer is pinned: no run proposes anyone else.
+        for sid, n in (
+            Offer.objects.pending()
+            .filter(shift__start__gt=now)
+            .values("shift_id")
+            .annotate(n=Count("pk"))
+            .values_list("shift_id", "n")
+        ):
+            placed[sid] = placed.get(sid, 0) + n
     shifts: dict[int, ShiftInfo] = {}
     for pk, need_id, start, end, headcount in shift_rows:
         taken = placed.get(pk, 0)
@@ -326,6 +336,19 @@ def snapshot_load(
         booked[wid].append((start, end))
         placed_on_need.add((wid, need_id))
         placed_count[(wid, need_id)] += 1
+    # A person with an offer waiting is tentatively booked for its shift. The re-check of one
+    # decision leaves out offers on the shifts it decides: accepting an offer must not collide
+    # with the offer itself.
+    offered = Offer.objects.pending().filter(
+        shift__end__gt=horizon_start - BOOKED_MARGIN,
+        shift__start__lt=horizon_end + BOOKED_MARGIN,
+    )
+    if worker_ids is not None:
+        offered = offered.filter(worker_id__in=list(workers))
+    if shift_ids is not None:
+        offered = offered.exclude(shift_id__in=shift_ids)
+    for wid, start, end in offered.values_list("worker_id", "shift__start", "shift__end"):
+        booked[wid].append((start, end))
     for wid, intervals in booked.items():
         if wid in workers:
             workers[wid].booked_hours = sum((e - s).total_seconds() for s, e in intervals) / 3600

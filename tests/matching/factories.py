@@ -109,3 +109,19 @@ def proposal_in_home(world, worker=None, **kwargs) -> Proposal:
     run = MatchingRun.objects.create(trigger="manual", status="succeeded")
     worker = worker or employee(world)
     return Proposal.objects.create(run=run, shift=shift, worker=worker, **kwargs)
+
+
+def offer_sent(world, proposal=None, **kwargs):
+    """Send an offer through the service and return (offer, token); the token is read back
+    from the queued e-mail, as the person would."""
+    import re
+
+    from matching.offers import offer_send
+    from outbox.models import Message
+
+    proposal = proposal or proposal_in_home(world, **kwargs)
+    sent, errors = offer_send(proposals=[proposal], by=world.coordinator)
+    assert not errors, errors
+    message = Message.objects.filter(kind="matching.offer").order_by("-pk").first()
+    token = re.search(r"/offer/([A-Za-z0-9_-]+)/", message.body).group(1)
+    return sent[0], token

@@ -1,5 +1,5 @@
-from tests.matching.factories import employee, need_with_shifts, proposal_in_home
-from tests.permissions import COORDINATOR, Page, roles
+from tests.matching.factories import employee, need_with_shifts, offer_sent, proposal_in_home
+from tests.permissions import COORDINATOR, PUBLIC, Page, roles
 
 
 def _proposal(world) -> dict:
@@ -15,7 +15,29 @@ def _need(world) -> dict:
     return {"pk": need_with_shifts(world).pk}
 
 
+def _offer(world) -> dict:
+    offer, _token = offer_sent(world)
+    return {"pk": offer.pk}
+
+
+def _offer_token(world) -> dict:
+    _offer, token = offer_sent(world)
+    return {"token": token}
+
+
 PAGES = [
+    Page("matching:offer", roles(COORDINATOR), kwargs=_proposal, method="post", ok_status=(302,)),
+    Page("matching:offer_all", roles(COORDINATOR), kwargs=_need, method="post", ok_status=(302,)),
+    Page("matching:withdraw", roles(COORDINATOR), kwargs=_offer, method="post", ok_status=(302,)),
+    # the person's own page: the link is the key, whoever holds it
+    Page("offers:answer", PUBLIC, kwargs=_offer_token),
+    Page(
+        "offers:answer",
+        PUBLIC,
+        kwargs=_offer_token,
+        method="post",
+        data=lambda w: {"answer": "no"},
+    ),
     Page("matching:index", roles(COORDINATOR)),
     Page("matching:run", roles(COORDINATOR), method="post", ok_status=(302,)),
     Page("matching:approve", roles(COORDINATOR), kwargs=_proposal, method="post", ok_status=(302,)),
