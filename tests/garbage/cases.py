@@ -274,6 +274,18 @@ def _proposal(world):
     return SimpleNamespace(kwargs={"pk": proposal.pk}, proposal=proposal, alternative=alternative)
 
 
+def _offer(world):
+    from tests.matching.factories import offer_sent
+
+    offer, token = offer_sent(world)
+    return SimpleNamespace(kwargs={"token": token}, offer=offer)
+
+
+def _offer_answer_stored(ctx) -> dict:
+    ctx.offer.refresh_from_db()
+    return {"reason": ctx.offer.decline_reason}
+
+
 def _rejection_stored(ctx) -> dict:
     ctx.proposal.refresh_from_db()
     return {"reason": ctx.proposal.reject_reason}
@@ -531,6 +543,20 @@ CASES: list[FormCase] = [
         lambda w, c: {"reason": "Passer ikke"},
         expect={"reason": clean_line},
         stored=_rejection_stored,
+    ),
+    FormCase(
+        "offer_answer",
+        "offers:answer",
+        None,
+        ("matching.forms.OfferAnswerForm",),
+        {"answer": "text", "reason": "text"},
+        _offer,
+        lambda w, c: {"answer": "no", "reason": "Bortreist den uka"},
+        expect={"reason": clean_line},
+        stored=_offer_answer_stored,
+        accepted=lambda response, ctx: (
+            response.status_code == 200 and "answer" in (response.context or {})
+        ),
     ),
     FormCase(
         "pick",
