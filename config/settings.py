@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "needs",
     "placements",
     "volunteers",
+    "inventory",
     "matching",
     "resources",
 ]

@@ -20,7 +20,9 @@ urlpatterns = [
     path("needs/", include("needs.urls")),
     path("matching/", include("matching.urls")),
     path("onboarding/", include("placements.urls")),
+    path("resources/inventories/", include("inventory.urls")),
     path("resources/", include("resources.urls")),
+    path("inventory/", include("inventory.public_urls")),
     path("offer/", include("matching.public_urls")),
     path("", include("volunteers.urls")),
 ]

@@ -17,6 +17,7 @@ from core.tasks_by_name import request_matching_run
 from outbox.services import messages_erase_for_recipient
 from staffing import erasure
 from staffing.audit import audit_changes, audit_record_opened, audit_values_blank, snapshot
+from staffing.models.workforce import hpr_validator
 from staffing.models import (
     AuditEntry,
     Availability,
@@ -147,3 +148,53 @@ def worker_erase(*, worker_id: int, by: User | None = None) -> Worker:
     # The audit trail keeps who changed which field when, not the old and new values.
     audit_values_blank(object_type=Worker._meta.label_lower, object_ids=[worker.pk])
     return worker
+
+
+@transaction.atomic
+def worker_competence_add(
+    *,
+    worker_id: int,
+    by: User,
+    qualifications: Iterable[Qualification] = (),
+    skills: Iterable[Skill] = (),
+    hpr_number: str = "",
+) -> Worker:
+    """Give a worker qualifications and skills someone has verified (a competence inventory's
+    answer). Matching reads only what is on the worker, so this is where reported competence
+    starts to count. A reported HPR number is kept only when the worker has none; it still
+    needs HR's check in Helsepersonellregisteret (`worker_hpr_verify`)."""
+    if not by.has_role(Role.HR, Role.COORDINATOR):
+        raise PermissionDenied
+    worker = Worker.objects.select_for_update().get(pk=worker_id)
+    qualifications, skills = list(qualifications), list(skills)
+    if qualifications:
+        worker.qualifications.add(*qualifications)
+    if skills:
+        worker.skills.add(*skills)
+    hpr_number = (hpr_number or "").strip()
+    if hpr_number and not worker.hpr_number:
+        before = snapshot(worker, ("hpr_number",))
+        worker.hpr_number = hpr_number
+        hpr_validator(hpr_number)
+        worker.save(update_fields=["hpr_number", "updated_at"])
+        audit_changes(obj=worker, before=before, by=by)
+    request_matching_run(trigger="worker_available", requested_by_id=by.pk)
+    return worker
+
+
+@transaction.atomic
+def worker_availability_replace(
+    *, worker_id: int, note: str, windows: Iterable[tuple[dt.datetime, dt.datetime]]
+) -> int:
+    """Replace the worker's availability windows that carry `note` (one source of them, e.g.
+    what the person reported themselves) and leave the others; matching runs again."""
+    worker = Worker.objects.select_for_update().get(pk=worker_id)
+    worker.availability.filter(note=note).delete()
+    created = Availability.objects.bulk_create(
+        Availability(worker=worker, start=start, end=end, note=note)
+        for start, end in windows
+        if end > start
+    )
+    Worker.objects.filter(pk=worker.pk).update(updated_at=timezone.now())
+    request_matching_run(trigger="worker_available")
+    return len(created)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InventoryConfig(AppConfig):
+    name = "inventory"
+    verbose_name = _("Competence inventory")
+
+    def ready(self) -> None:
+        from inventory import hooks
+
+        hooks.register()
