@@ -117,8 +117,14 @@ class AnswerForm(forms.Form):
         help_text=_("Leave empty if you do not know; we then count the next eight weeks."),
     )
 
-    COMPETENCE = ("qualifications", "hpr_number", "experience_years", "experience", "skills",
-                  "languages")
+    COMPETENCE = (
+        "qualifications",
+        "hpr_number",
+        "experience_years",
+        "experience",
+        "skills",
+        "languages",
+    )
 
     def __init__(self, *args, competence_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

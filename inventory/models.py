@@ -67,9 +67,7 @@ class Invitation(models.Model):
     """One employee asked in one inventory. The token of the personal link is random and only
     its hash is stored; reminders carry a link derived from that hash (`tokens.link_token`)."""
 
-    inventory = models.ForeignKey(
-        Inventory, on_delete=models.CASCADE, related_name="invitations"
-    )
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="invitations")
     worker = models.ForeignKey(
         "staffing.Worker",
         on_delete=models.CASCADE,

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from core.dates import DateRange
@@ -38,12 +38,12 @@ SELF_REPORTED = "self-reported"
 VALID_UNTIL_DATES = DateRange(years_back=0, years_ahead=1)
 CAPACITY_DATES = DateRange(years_back=1, years_ahead=2)
 STATE_LABELS = [
-    ("not_sent", _lazy("Not sent (no e-mail address)")),
-    ("not_opened", _lazy("Not opened")),
-    ("not_answered", _lazy("Not answered")),
-    ("answered", _lazy("Answered")),
-    ("to_verify", _lazy("Answered, to verify")),
-    ("verified", _lazy("Verified")),
+    ("not_sent", gettext_lazy("Not sent (no e-mail address)")),
+    ("not_opened", gettext_lazy("Not opened")),
+    ("not_answered", gettext_lazy("Not answered")),
+    ("answered", gettext_lazy("Answered")),
+    ("to_verify", gettext_lazy("Answered, to verify")),
+    ("verified", gettext_lazy("Verified")),
 ]
 
 
@@ -78,9 +78,7 @@ def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -
         if kind == "reminder":
             subject = _("Reminder: %(title)s") % {"title": inventory.title}
         else:
-            subject = _("Your competence and free capacity: %(title)s") % {
-                "title": inventory.title
-            }
+            subject = _("Your competence and free capacity: %(title)s") % {"title": inventory.title}
         message_enqueue(
             recipient=worker.email,
             kind=f"inventory.{kind}",

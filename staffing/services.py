@@ -17,7 +17,6 @@ from core.tasks_by_name import request_matching_run
 from outbox.services import messages_erase_for_recipient
 from staffing import erasure
 from staffing.audit import audit_changes, audit_record_opened, audit_values_blank, snapshot
-from staffing.models.workforce import hpr_validator
 from staffing.models import (
     AuditEntry,
     Availability,
@@ -27,6 +26,7 @@ from staffing.models import (
     Worker,
     WorkerSource,
 )
+from staffing.models.workforce import hpr_validator
 
 AUDITED_WORKER_FIELDS = ("first_name", "last_name", "email", "phone")
 

@@ -9,7 +9,16 @@ from tests.permissions import ANONYMOUS, ROLES, Page
 
 # Namespaces whose every page must be in the matrix; third-party pages (admin, allauth) are
 # covered by their own projects, and checked here only where Dugnad relies on them.
-OWN_NAMESPACES = {"needs", "matching", "offers", "placements", "volunteers", "resources"}
+OWN_NAMESPACES = {
+    "needs",
+    "matching",
+    "offers",
+    "placements",
+    "volunteers",
+    "resources",
+    "inventory",
+    "inventory_link",
+}
 OWN_ROOT_NAMES = {"home"}
 
 

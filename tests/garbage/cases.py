@@ -750,3 +750,136 @@ RESOURCE_CASES = [
 ]
 
 CASES += RESOURCE_CASES
+
+
+# --- competence inventory ---------------------------------------------------------------------
+
+
+def _inventory(world):
+    from tests.inventory.factories import staff, started
+
+    worker = staff(world, world.home)
+    inventory = started(world)
+    return SimpleNamespace(kwargs={"pk": inventory.pk}, inventory=inventory, worker=worker)
+
+
+def _inventory_link(world):
+    from tests.inventory.factories import link_token
+
+    ctx = _inventory(world)
+    ctx.kwargs = {"token": link_token(ctx.worker)}
+    return ctx
+
+
+def _inventory_answer_data(world, ctx) -> dict:
+    from tests.inventory.factories import answer_data
+
+    return answer_data(world)
+
+
+def _inventory_answer_stored(ctx) -> dict:
+    from inventory.models import Answer
+
+    answer = Answer.objects.get(invitation__worker=ctx.worker)
+    return {"experience": answer.experience}
+
+
+def _inventory_answer_to_verify(world):
+    from inventory.services import answer_save
+
+    ctx = _inventory(world)
+    invitation = ctx.inventory.invitations.get(worker=ctx.worker)
+    ctx.answer = answer_save(
+        invitation=invitation,
+        data={"willing": "yes", "capacity": "none", "qualifications": [world.quals["assistent"]]},
+    )
+    ctx.kwargs = {"pk": ctx.answer.pk}
+    return ctx
+
+
+def _inventory_verified(ctx) -> dict:
+    ctx.answer.refresh_from_db()
+    return {"note": ctx.answer.verify_note}
+
+
+INVENTORY_CASES = [
+    FormCase(
+        "inventory_start",
+        "inventory:start",
+        "coordinator",
+        ("inventory.forms.InventoryStartForm",),
+        {"title": "text", "units": "number", "valid_until": "date", "message": "text"},
+        _no_setup,
+        lambda w, c: {
+            "title": "Kartlegging Nordtun",
+            "units": [w.home.pk],
+            "valid_until": _day(14),
+            "message": "Svar innen to uker.",
+        },
+        expect={"title": clean_line},
+        stored=lambda ctx: {
+            "title": __import__("inventory.models").models.Inventory.objects.latest("pk").title
+        },
+    ),
+    FormCase(
+        "inventory_answer",
+        "inventory_link:answer",
+        None,
+        ("inventory.forms.AnswerForm",),
+        {
+            "qualifications": "number",
+            "hpr_number": "text",
+            "experience_years": "number",
+            "experience": "text",
+            "skills": "number",
+            "languages": "number",
+            "willing": "text",
+            "capacity": "text",
+            "weekdays": "number",
+            "time_from": "time",
+            "time_to": "time",
+            "share_percent": "number",
+            "available_from": "date",
+            "available_to": "date",
+        },
+        _inventory_link,
+        _inventory_answer_data,
+        expect={"experience": clean_text},
+        stored=_inventory_answer_stored,
+    ),
+    FormCase(
+        "inventory_progress_filter",
+        "inventory:detail",
+        "coordinator",
+        ("inventory.forms.ProgressFilterForm",),
+        {"state": "text", "unit": "number", "page": "number"},
+        _inventory,
+        lambda w, c: {"state": "not_answered", "unit": w.ward.pk, "page": "1"},
+        method="get",
+    ),
+    FormCase(
+        "inventory_remind",
+        "inventory:remind",
+        "coordinator",
+        ("inventory.forms.RemindForm",),
+        {"round": "number"},
+        _inventory,
+        lambda w, c: {"round": "1"},
+    ),
+    FormCase(
+        "inventory_verify",
+        "inventory:answer",
+        "hr",
+        ("inventory.forms.VerifyForm",),
+        {"decision": "text", "qualifications": "number", "skills": "number", "note": "text"},
+        _inventory_answer_to_verify,
+        lambda w, c: {
+            "decision": "verify",
+            "qualifications": [w.quals["assistent"].pk],
+            "note": "Vitnemål sett",
+        },
+        expect={"note": clean_line},
+        stored=_inventory_verified,
+    ),
+]
+CASES += INVENTORY_CASES

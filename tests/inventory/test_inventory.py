@@ -116,9 +116,11 @@ def test_a_get_of_the_link_changes_nothing_and_the_page_reports_opened(client, w
     response = client.get(_url(token))
 
     assert response.status_code == 200
-    assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response[
-        "Cache-Control"
-    ] or "no-cache" in response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("max-age=0")
+        or "no-store" in response["Cache-Control"]
+        or "no-cache" in response["Cache-Control"]
+    )
     invitation.refresh_from_db()
     assert invitation.opened_at is None and not Answer.objects.exists()
     opened_url = reverse("inventory_link:opened", kwargs={"token": token})
@@ -258,7 +260,9 @@ def test_verification_adds_only_what_was_ticked(client, world):
         hpr_number="1234567",
     )
     answer_verify(
-        answer=answer, by=world.coordinator, qualifications=[world.quals["helsefagarbeider"]],
+        answer=answer,
+        by=world.coordinator,
+        qualifications=[world.quals["helsefagarbeider"]],
         skills=[],
     )
     worker.refresh_from_db()
@@ -273,9 +277,7 @@ def test_only_reported_competence_can_be_verified(client, world):
     started(world)
     answer = _answered(client, world, worker)
     with pytest.raises(ValidationError):
-        answer_verify(
-            answer=answer, by=world.hr, qualifications=[world.quals["lege"]], skills=[]
-        )
+        answer_verify(answer=answer, by=world.hr, qualifications=[world.quals["lege"]], skills=[])
     with pytest.raises(PermissionDenied):
         answer_verify(
             answer=answer, by=world.leader, qualifications=answer.qualifications.all(), skills=[]
@@ -330,9 +332,7 @@ def test_after_verification_the_link_updates_availability_only(
     worker = staff(world)
     started(world)
     answer = _answered(client, world, worker)
-    answer_verify(
-        answer=answer, by=world.hr, qualifications=answer.qualifications.all(), skills=[]
-    )
+    answer_verify(answer=answer, by=world.hr, qualifications=answer.qualifications.all(), skills=[])
     with (
         mock.patch("staffing.services.request_matching_run") as trigger,
         django_capture_on_commit_callbacks(execute=True),
@@ -363,7 +363,9 @@ def tokens_oslo():
 # --- progress and reminders ------------------------------------------------------------------
 
 
-def test_progress_counts_sent_opened_answered_per_unit(client, world, django_assert_max_num_queries):
+def test_progress_counts_sent_opened_answered_per_unit(
+    client, world, django_assert_max_num_queries
+):
     answered = staff(world, world.ward)
     opened = staff(world, world.ward)
     staff(world, world.home)
@@ -382,9 +384,7 @@ def test_progress_counts_sent_opened_answered_per_unit(client, world, django_ass
     home = rows[world.home.name]
     assert (home.total, home.sent, home.opened, home.answered) == (2, 1, 0, 0)
 
-    response = client.get(
-        reverse("inventory:detail", args=[inventory.pk]), {"state": "answered"}
-    )
+    response = client.get(reverse("inventory:detail", args=[inventory.pk]), {"state": "answered"})
     assert [i.worker_id for i in response.context["page_obj"]] == [answered.pk]
 
 
@@ -393,8 +393,14 @@ def test_pages_run_a_bounded_number_of_queries(client, world, django_assert_max_
         staff(world)
     inventory = started(world)
     for invitation in inventory.invitations.all()[:5]:
-        answer_save(invitation=invitation, data={"willing": "yes", "capacity": "none",
-                                                 "qualifications": [world.quals["assistent"]]})
+        answer_save(
+            invitation=invitation,
+            data={
+                "willing": "yes",
+                "capacity": "none",
+                "qualifications": [world.quals["assistent"]],
+            },
+        )
     client.force_login(world.hr)
     for url in (
         reverse("inventory:list"),
