@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Volunteers"), "volunteers:queue", {Role.VOLUNTEER_COORDINATOR}),
     (_("Resources"), "resources:register", {Role.COORDINATOR}),
     (_("Import people"), "resources:import", {Role.HR}),
+    (_("Competence inventories"), "inventory:list", {Role.COORDINATOR, Role.HR}),
 ]
 
 

@@ -166,19 +166,23 @@ def worker_competence_add(
     if not by.has_role(Role.HR, Role.COORDINATOR):
         raise PermissionDenied
     worker = Worker.objects.select_for_update().get(pk=worker_id)
-    qualifications, skills = list(qualifications), list(skills)
-    if qualifications:
-        worker.qualifications.add(*qualifications)
-    if skills:
-        worker.skills.add(*skills)
+    held_q = set(worker.qualifications.values_list("pk", flat=True))
+    held_s = set(worker.skills.values_list("pk", flat=True))
+    new_q = [q for q in qualifications if q.pk not in held_q]
+    new_s = [s for s in skills if s.pk not in held_s]
+    if new_q:
+        worker.qualifications.add(*new_q)
+    if new_s:
+        worker.skills.add(*new_s)
     hpr_number = (hpr_number or "").strip()
     if hpr_number and not worker.hpr_number:
+        hpr_validator(hpr_number)
         before = snapshot(worker, ("hpr_number",))
         worker.hpr_number = hpr_number
-        hpr_validator(hpr_number)
         worker.save(update_fields=["hpr_number", "updated_at"])
         audit_changes(obj=worker, before=before, by=by)
-    request_matching_run(trigger="worker_available", requested_by_id=by.pk)
+    if new_q or new_s:
+        request_matching_run(trigger="worker_available", requested_by_id=by.pk)
     return worker
 
 
@@ -187,14 +191,17 @@ def worker_availability_replace(
     *, worker_id: int, note: str, windows: Iterable[tuple[dt.datetime, dt.datetime]]
 ) -> int:
     """Replace the worker's availability windows that carry `note` (one source of them, e.g.
-    what the person reported themselves) and leave the others; matching runs again."""
+    what the person reported themselves) and leave the others. Every change asks for a
+    matching run; the same windows again change nothing and ask for none."""
     worker = Worker.objects.select_for_update().get(pk=worker_id)
-    worker.availability.filter(note=note).delete()
-    created = Availability.objects.bulk_create(
-        Availability(worker=worker, start=start, end=end, note=note)
-        for start, end in windows
-        if end > start
+    wanted = sorted({(start, end) for start, end in windows if end > start})
+    current = worker.availability.filter(note=note)
+    if sorted(current.values_list("start", "end")) == wanted:
+        return 0  # nothing changed: no run
+    current.delete()
+    Availability.objects.bulk_create(
+        Availability(worker=worker, start=start, end=end, note=note) for start, end in wanted
     )
     Worker.objects.filter(pk=worker.pk).update(updated_at=timezone.now())
     request_matching_run(trigger="worker_available")
-    return len(created)
+    return len(wanted)

@@ -454,3 +454,26 @@ def test_erasure_removes_the_persons_invitations(client, world):
     worker_erase(worker_id=worker.pk)
     assert not Invitation.objects.filter(worker=worker).exists()
     assert not Answer.objects.exists()
+
+
+def test_the_same_availability_again_asks_for_no_run(
+    client, world, django_capture_on_commit_callbacks
+):
+    worker = staff(world)
+    started(world)
+    _answered(client, world, worker)
+    with (
+        mock.patch("staffing.services.request_matching_run") as trigger,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _answered(client, world, worker, experience="Endret bare teksten")
+    trigger.assert_not_called()
+
+
+def test_coordinators_and_hr_find_the_inventories_in_the_navigation(client, world):
+    for user in (world.coordinator, world.hr):
+        client.force_login(user)
+        assert reverse("inventory:list") in client.get(reverse("inventory:list")).content.decode()
+    client.force_login(world.leader)
+    response = client.get(reverse("needs:list"))
+    assert f'href="{reverse("inventory:list")}"' not in response.content.decode()
