@@ -477,3 +477,14 @@ def test_coordinators_and_hr_find_the_inventories_in_the_navigation(client, worl
     client.force_login(world.leader)
     response = client.get(reverse("needs:list"))
     assert f'href="{reverse("inventory:list")}"' not in response.content.decode()
+
+
+def test_the_person_page_shows_reported_competence_as_not_verified(client, world):
+    worker = staff(world)
+    started(world)
+    answer = _answered(client, world, worker)
+    client.force_login(world.coordinator)
+    response = client.get(reverse("resources:person", args=[worker.pk]))
+    html = response.content.decode()
+    assert f'data-answer="{answer.pk}"' in html
+    assert "Rapportert, ikke kontrollert" in html or "Reported, not verified" in html
