@@ -350,8 +350,25 @@ DUGNAD = {
     # failed. Sent and failed messages are deleted after OUTBOX_KEEP_DAYS.
     "OUTBOX_BACKENDS": {
         "email": "outbox.backends.EmailBackend",
-        "sms": env_str("DUGNAD_SMS_BACKEND"),
+        "sms": env_str("DUGNAD_SMS_BACKEND", "outbox.backends.FileSmsBackend"),
     },
+    # Sends per second and channel across all workers (0: no limit); a bulk send of offers is
+    # paced to what the provider accepts.
+    "OUTBOX_RATE_PER_SECOND": {
+        "email": env_float("DUGNAD_EMAIL_RATE_PER_SECOND", 0),
+        "sms": env_float("DUGNAD_SMS_RATE_PER_SECOND", 50),
+    },
+    # SMS (README, "SMS"). The file backend writes to SMS_FILE_PATH; Twilio's Messages API
+    # (outbox.backends.TwilioSmsBackend) takes the account, token and sender below, and signs
+    # its webhooks (/sms/status/, /sms/inbound/) with the same token.
+    "SMS_FILE_PATH": env_str("DUGNAD_SMS_FILE_PATH", str(VAR_DIR / "sms")),
+    "SMS_API_URL": env_str("DUGNAD_SMS_API_URL", "https://api.twilio.com"),
+    "SMS_ACCOUNT_SID": env_str("DUGNAD_SMS_ACCOUNT_SID"),
+    "SMS_AUTH_TOKEN": env_str("DUGNAD_SMS_AUTH_TOKEN"),
+    "SMS_FROM": env_str("DUGNAD_SMS_FROM"),
+    "SMS_MESSAGING_SERVICE_SID": env_str("DUGNAD_SMS_MESSAGING_SERVICE_SID"),
+    "SMS_TIMEOUT_SECONDS": env_float("DUGNAD_SMS_TIMEOUT_SECONDS", 10),
+    "SMS_DEFAULT_REGION": env_str("DUGNAD_SMS_DEFAULT_REGION", "NO"),
     "OUTBOX_MAX_ATTEMPTS": env_int("DUGNAD_OUTBOX_MAX_ATTEMPTS", 10),
     "OUTBOX_RETRY_SECONDS": env_int("DUGNAD_OUTBOX_RETRY_SECONDS", 60),
     "OUTBOX_RETRY_MAX_SECONDS": env_int("DUGNAD_OUTBOX_RETRY_MAX_SECONDS", 3600),

@@ -24,6 +24,8 @@ urlpatterns = [
     path("resources/", include("resources.urls")),
     path("inventory/", include("inventory.public_urls")),
     path("offer/", include("matching.public_urls")),
+    # the SMS provider's webhooks (signed; outbox/webhooks.py)
+    path("sms/", include("outbox.urls")),
     path("", include("volunteers.urls")),
 ]
 

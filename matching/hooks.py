@@ -3,8 +3,10 @@
 from django.db.models import QuerySet
 
 from matching.models import Proposal
+from matching.offer_sms import offers_sms_answer
 from matching.services import proposals_discard_for_shifts, proposals_worker_erase
 from needs import hooks as needs_hooks
+from outbox.inbound import register_inbound_handler
 from staffing import erasure
 
 
@@ -17,3 +19,5 @@ def register() -> None:
     needs_hooks.on_shifts_changed(proposals_discard_for_shifts)
     needs_hooks.register_counter("proposed", _proposed_rows)
     erasure.register(proposals_worker_erase)
+    # answers to offers by SMS (JA/NEI)
+    register_inbound_handler("offers", offers_sms_answer)

@@ -212,6 +212,7 @@ class Offer(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
+        BOTH = "both", _("E-mail and SMS")
 
     proposal = models.ForeignKey(
         Proposal,
@@ -235,6 +236,8 @@ class Offer(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
     recipient = models.CharField(_("sent to"), max_length=254, blank=True)
+    # The mobile number (E.164) the SMS went to; an SMS answer from it finds the offer.
+    phone = models.CharField(_("sent by SMS to"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, default="nb")
     # sha256 of the random token in the link; the token itself is never stored
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -280,6 +283,9 @@ class Offer(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["worker", "status"]),
             models.Index(fields=["shift", "status"]),
+            models.Index(
+                fields=["phone", "status"], name="offer_phone_idx", condition=~models.Q(phone="")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -291,6 +297,14 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.worker_id} → {self.shift_id} ({self.status})"
+
+    @property
+    def by_email(self) -> bool:
+        return self.channel in (self.Channel.EMAIL, self.Channel.BOTH) and bool(self.recipient)
+
+    @property
+    def by_sms(self) -> bool:
+        return self.channel in (self.Channel.SMS, self.Channel.BOTH) and bool(self.phone)
 
     @property
     def is_open(self) -> bool:

@@ -30,6 +30,7 @@ from matching import explain
 from matching.adapter import Reason
 from matching.adapter import why_not as adapter_why_not
 from matching.models import MatchingRun, Offer, Proposal, ProposalRejection
+from matching.offer_messages import offer_addresses, offer_notify
 from matching.triggers import request_matching_run
 from needs.models import Need, Shift
 from outbox.services import message_enqueue
@@ -57,16 +58,12 @@ def offer_deadline(*, shift_start: dt.datetime, now: dt.datetime) -> dt.datetime
     return min(now + hours, now + (shift_start - now) / 2)
 
 
-def _recipient(worker: Worker) -> tuple[str, str]:
-    """(address, language). An agency temp's offer goes to the agency's contact, who answers
-    for the temp; a volunteer gets it in the language they registered in."""
-    language = settings.LANGUAGE_CODE
+def _language(worker: Worker) -> str:
+    """A volunteer gets offers in the language they registered in; others in the default."""
     volunteer = getattr(worker, "volunteer", None)
     if volunteer is not None and volunteer.language:
-        language = volunteer.language
-    if worker.source == WorkerSource.AGENCY and worker.agency and worker.agency.contact_email:
-        return worker.agency.contact_email, language
-    return worker.email, language
+        return volunteer.language
+    return settings.LANGUAGE_CODE
 
 
 def offer_context(offer: Offer) -> dict:
@@ -117,10 +114,12 @@ def _send_one(*, proposal: Proposal, by: User, now: dt.datetime) -> Offer:
     reason = adapter_why_not(worker_id=worker.pk, shift_id=shift.pk, now=now)
     if reason is not None:
         raise ValidationError(explain.reason_sentence(worker.full_name, reason))
-    recipient, language = _recipient(worker)
-    if not recipient:
+    channel, email, phone = offer_addresses(worker)
+    language = _language(worker)
+    if not (email or phone):
         raise ValidationError(
-            _("%(name)s has no e-mail address: call them instead.") % {"name": worker.full_name}
+            _("%(name)s has no e-mail address or mobile number: call them instead.")
+            % {"name": worker.full_name}
         )
     token = secrets.token_urlsafe(32)
     offer = Offer.objects.create(
@@ -128,7 +127,9 @@ def _send_one(*, proposal: Proposal, by: User, now: dt.datetime) -> Offer:
         worker=worker,
         shift=shift,
         slot_index=proposal.slot_index,
-        recipient=recipient,
+        channel=channel,
+        recipient=email,
+        phone=phone,
         language=language,
         token_hash=token_hash(token),
         code="".join(secrets.choice(CODE_ALPHABET) for _i in range(5)),
@@ -138,16 +139,15 @@ def _send_one(*, proposal: Proposal, by: User, now: dt.datetime) -> Offer:
     )
     proposal.status = Proposal.Status.OFFERED
     proposal.save(update_fields=["status"])
-    context = {**_shift_context(offer), "url": offer_url(token)}
     with translation.override(language):
-        message_enqueue(
-            recipient=recipient,
-            kind="matching.offer",
-            subject=_("Can you take a shift at %(unit)s?") % {"unit": need.unit.name},
-            body=render_to_string("matching/email/offer.txt", context),
-            language=language,
-            idempotency_key=f"matching.offer:{offer.pk}",
-        )
+        subject = _("Can you take a shift at %(unit)s?") % {"unit": need.unit.name}
+    offer_notify(
+        offer=offer,
+        kind="matching.offer",
+        template="offer",
+        subject=subject,
+        context={**_shift_context(offer), "url": offer_url(token)},
+    )
     return offer
 
 
@@ -317,17 +317,14 @@ def offer_accept(*, offer: Offer) -> Answer:
             proposal.placement = placement
             proposal.save(update_fields=["status", "decided_by", "decided_at", "placement"])
         with translation.override(offer.language):
-            message_enqueue(
-                recipient=offer.recipient,
-                kind="matching.offer_accepted",
-                subject=_("You are booked at %(unit)s") % {"unit": need.unit.name},
-                body=render_to_string(
-                    "matching/email/offer_accepted.txt",
-                    {**_shift_context(offer), "placement": placement},
-                ),
-                language=offer.language,
-                idempotency_key=f"matching.offer_accepted:{offer.pk}",
-            )
+            subject = _("You are booked at %(unit)s") % {"unit": need.unit.name}
+        offer_notify(
+            offer=offer,
+            kind="matching.offer_accepted",
+            template="offer_accepted",
+            subject=subject,
+            context={**_shift_context(offer), "placement": placement},
+        )
     return Answer(
         "accepted",
         _(
@@ -377,18 +374,15 @@ def offer_withdraw(*, offer: Offer, by: User) -> Offer:
         if proposal is not None and proposal.status == Proposal.Status.OFFERED:
             proposal.status = Proposal.Status.PROPOSED
             proposal.save(update_fields=["status"])
-        if offer.recipient:
-            with translation.override(offer.language):
-                message_enqueue(
-                    recipient=offer.recipient,
-                    kind="matching.offer_withdrawn",
-                    subject=_("An offer has been withdrawn"),
-                    body=render_to_string(
-                        "matching/email/offer_withdrawn.txt", _shift_context(offer)
-                    ),
-                    language=offer.language,
-                    idempotency_key=f"matching.offer_withdrawn:{offer.pk}",
-                )
+        with translation.override(offer.language):
+            subject = _("An offer has been withdrawn")
+        offer_notify(
+            offer=offer,
+            kind="matching.offer_withdrawn",
+            template="offer_withdrawn",
+            subject=subject,
+            context=_shift_context(offer),
+        )
     return offer
 
 

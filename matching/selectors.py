@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from matching.models import MatchingRun, Offer, Proposal, UnfilledSlot
+from matching.offer_messages import message_key
 from needs.models import Need
+from outbox.models import Message
 
 
 def _may_see(user) -> bool:
@@ -102,7 +104,7 @@ def proposal_groups(*, page_number: str | int | None) -> tuple[Page, list[NeedGr
     for u in unfilled:
         groups[u.shift.need_id].unfilled.append(u)
     waiting: dict[int, Offer] = {}
-    for o in offers:
+    for o in offers_attach_delivery(list(offers)):
         groups[o.shift.need_id].offers.append(o)
         if o.status == Offer.Status.PENDING and o.proposal_id is not None:
             waiting[o.proposal_id] = o
@@ -114,11 +116,54 @@ def proposal_groups(*, page_number: str | int | None) -> tuple[Page, list[NeedGr
 
 def offers_for_need(need: Need) -> list[Offer]:
     """Every offer of the need and its answer, for the need's page."""
-    return list(
-        Offer.objects.filter(shift__need=need)
-        .select_related("worker", "shift")
-        .order_by("shift__start", "-sent_at", "-pk")
+    return offers_attach_delivery(
+        list(
+            Offer.objects.filter(shift__need=need)
+            .select_related("worker", "shift")
+            .order_by("shift__start", "-sent_at", "-pk")
+        )
     )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How an offer's message fared: `failed` when it could not be sent or the provider
+    reported it undelivered; the coordinator then calls instead."""
+
+    channel: str
+    state: str  # queued, sent, delivered, failed
+    error: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.state == "failed"
+
+
+def offers_attach_delivery(offers: list[Offer]) -> list[Offer]:
+    """Set `offer.deliveries` ([Delivery] of the offer message, one per channel) and
+    `offer.delivery_failed` (the failed ones) on each offer, in one query."""
+    keys = {}
+    for offer in offers:
+        offer.deliveries, offer.delivery_failed = [], []
+        for channel in (Message.Channel.EMAIL, Message.Channel.SMS):
+            keys[message_key(offer, "matching.offer", channel)] = offer
+    if not keys:
+        return offers
+    rows = Message.objects.filter(idempotency_key__in=list(keys)).values_list(
+        "idempotency_key", "channel", "status", "delivery_status", "delivery_error"
+    )
+    for key, channel, status, delivery, error in rows:
+        offer = keys[key]
+        if status == Message.Status.FAILED:
+            item = Delivery(channel, "failed", _("could not be sent"))
+        elif status == Message.Status.SENT:
+            item = Delivery(channel, delivery or "sent", error)
+        else:
+            item = Delivery(channel, "queued")
+        offer.deliveries.append(item)
+        if item.failed:
+            offer.delivery_failed.append(item)
+    return offers
 
 
 def runs_recent(limit: int = 10) -> list[MatchingRun]:

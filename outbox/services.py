@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -22,13 +23,16 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from outbox.backends import backend_for
-from outbox.models import Message
+from outbox.backends import PermanentSendError, backend_for
+from outbox.inbound import inbound_handlers
+from outbox.models import DELIVERY_RANK, InboundMessage, Message
+from outbox.sms import normalise_number, number_hash
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +65,11 @@ def message_enqueue(
     """Queue one message inside the caller's transaction; it is dispatched when that commits
     (and never if it rolls back). A second call with the same idempotency key returns the first
     message and queues nothing."""
+    if channel == Message.Channel.SMS:
+        number = normalise_number(recipient)
+        if number is None:
+            raise ValidationError("not a valid mobile number", code="sms_number")
+        recipient = number
     key = idempotency_key or f"{kind}:{uuid.uuid4().hex}"
     if len(key) > KEY_LENGTH:  # a long address in the key
         key = f"{key[: KEY_LENGTH - 65]}:{hashlib.sha256(key.encode()).hexdigest()}"
@@ -129,6 +138,7 @@ def message_send(*, message_id: int, ignore_not_before: bool = False) -> str:
     if claimed != 1:
         return "skipped"
     message = Message.objects.get(pk=message_id)
+    pace(message.channel)
     try:
         external_id = backend_for(message.channel).send(message)
     except Exception as exc:
@@ -147,7 +157,7 @@ def _message_failed(message: Message, exc: Exception) -> str:
     # The error text may name the address; it is kept in the row (admins only), and the log gets
     # only the message's number and the kind of error.
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    permanent = isinstance(exc, ImproperlyConfigured)
+    permanent = isinstance(exc, ImproperlyConfigured | PermanentSendError)
     if permanent or message.attempts >= settings.DUGNAD["OUTBOX_MAX_ATTEMPTS"]:
         Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
             status=Message.Status.FAILED, last_error=error
@@ -174,6 +184,50 @@ def _message_failed(message: Message, exc: Exception) -> str:
     )
     message_dispatch(message_id=message.pk, countdown=delay.total_seconds())
     return "retry"
+
+
+def pace(channel: str) -> None:
+    """Hold a send back to DUGNAD_OUTBOX_RATE_PER_SECOND[channel] messages a second across
+    every worker (a counter per second in the cache, Redis when there is one): a bulk send of
+    offers leaves at the rate the provider takes, instead of meeting its rate limit."""
+    rate = settings.DUGNAD["OUTBOX_RATE_PER_SECOND"].get(channel) or 0
+    if rate <= 0:
+        return
+    while True:
+        now = time.time()
+        key = f"outbox:pace:{channel}:{int(now)}"
+        cache.add(key, 0, timeout=5)
+        try:
+            taken = cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            continue
+        if taken <= rate:
+            return
+        time.sleep(int(now) + 1 - now + 0.001)
+
+
+def message_delivery_update(
+    *, channel: str, external_id: str, status: str, error: str = ""
+) -> Message | None:
+    """A delivery receipt: the provider says what became of a message it took. Receipts come
+    out of order and more than once; a later stage is never overwritten by an earlier one."""
+    if not external_id or status not in DELIVERY_RANK or not status:
+        return None
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(channel=channel, external_id=external_id)
+            .first()
+        )
+        if message is None:
+            return None
+        if DELIVERY_RANK[status] < DELIVERY_RANK[message.delivery_status]:
+            return message
+        message.delivery_status = status
+        message.delivery_error = error[:100] if status == Message.DeliveryStatus.FAILED else ""
+        message.delivery_updated_at = timezone.now()
+        message.save(update_fields=["delivery_status", "delivery_error", "delivery_updated_at"])
+    return message
 
 
 def messages_release_stale() -> int:
@@ -241,7 +295,8 @@ def messages_purge(*, older_than_days: int | None = None) -> int:
     deleted, _ = Message.objects.filter(
         status__in=[Message.Status.SENT, Message.Status.FAILED], created_at__lt=cutoff
     ).delete()
-    return deleted
+    inbound, _ = InboundMessage.objects.filter(received_at__lt=cutoff).delete()
+    return deleted + inbound
 
 
 def messages_erase_for_recipient(*, recipient: str) -> int:
@@ -251,3 +306,87 @@ def messages_erase_for_recipient(*, recipient: str) -> int:
         return 0
     deleted, _ = Message.objects.filter(recipient__iexact=recipient).delete()
     return deleted
+
+
+# --- incoming SMS ----------------------------------------------------------------------------
+
+
+def _both_languages(text_nb: str, text_en: str) -> str:
+    return f"{text_nb} / {text_en}"
+
+
+def sms_inbound_receive(*, provider_id: str, sender: str, text: str) -> InboundMessage | None:
+    """One incoming SMS: recorded (minimised), handed to the first handler that knows the
+    number, and answered through the outbox. A second delivery of the same provider id does
+    nothing. An unknown number or a text that is no answer changes nothing and gets a polite
+    reply (to an unknown number at most once a day, so two robots cannot talk forever)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    number = normalise_number(sender)
+    text = (text or "")[:2000]
+    now = timezone.now()
+    record = InboundMessage(
+        provider_id=provider_id[:100],
+        received_at=now,
+        sender_hash=number_hash(number or sender or "-"),
+        sender_hint=(number or "")[-2:],
+        length=len(text),
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record.save(force_insert=True)
+        except IntegrityError:
+            return None  # the provider sent it again
+        reply = None
+        if number is not None:
+            for name, handler in inbound_handlers():
+                reply = handler(number, text)
+                if reply is not None:
+                    record.handled_by = name[:40]
+                    break
+        if reply is None:
+            record.outcome = InboundMessage.Outcome.UNKNOWN_SENDER
+            answered_today = (
+                InboundMessage.objects.filter(
+                    sender_hash=record.sender_hash,
+                    outcome=InboundMessage.Outcome.UNKNOWN_SENDER,
+                    received_at__gte=now - dt.timedelta(days=1),
+                )
+                .exclude(pk=record.pk)
+                .exists()
+            )
+            body = ""
+            if not answered_today:
+                parts = []
+                for language in ("nb", "en"):
+                    with translation.override(language):
+                        parts.append(
+                            _(
+                                "Dugnad: we have nothing waiting for an answer from this number, "
+                                "so nothing has changed."
+                            )
+                        )
+                body = _both_languages(*parts)
+            language = ""
+        else:
+            record.outcome = (
+                InboundMessage.Outcome.HANDLED
+                if reply.understood
+                else InboundMessage.Outcome.NOT_UNDERSTOOD
+            )
+            record.result = reply.result[:40]
+            record.text = reply.answer[:40]
+            body, language = reply.reply, reply.language
+        record.save(update_fields=["handled_by", "outcome", "result", "text"])
+        if body and number is not None:
+            message_enqueue(
+                recipient=number,
+                channel=Message.Channel.SMS,
+                kind="outbox.sms_reply",
+                body=body,
+                language=language,
+                idempotency_key=f"outbox.sms_reply:{record.provider_id}",
+            )
+    return record

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES
 from core.forms import DateRangeField, LineField, ModelMultipleChoiceField
 from placements.models import CertificatePurpose, ChecklistItem, ContractType, TemporaryGround
+from staffing.models import ContactChannel
 
 
 class DateInput(forms.DateInput):
@@ -69,6 +70,9 @@ class WorkerContactForm(forms.Form):
     # As long as the model's column: a longer address was a database error (500).
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=32, required=False)
+    contact_channel = forms.ChoiceField(
+        label=_("Messages by"), choices=ContactChannel.choices, required=False
+    )
 
 
 class BulkDoneForm(forms.Form):

@@ -118,7 +118,13 @@ def _render_detail(request, placement, *, bound=None, contact_form=None, status=
             "rows": rows,
             "span": selectors.placement_shift_span(placement),
             "contact_form": contact_form
-            or WorkerContactForm(initial={"email": worker.email, "phone": worker.phone}),
+            or WorkerContactForm(
+                initial={
+                    "email": worker.email,
+                    "phone": worker.phone,
+                    "contact_channel": worker.contact_channel,
+                }
+            ),
             "today": services.local_today(),
             "audit": selectors.placement_audit_trail(placement, items),
         },

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from core.tasks_by_name import request_matching_run
 from outbox.services import messages_erase_for_recipient
+from outbox.sms import normalise_number
 from staffing import erasure
 from staffing.audit import audit_changes, audit_record_opened, audit_values_blank, snapshot
 from staffing.models import (
     AuditEntry,
     Availability,
+    ContactChannel,
     District,
     Qualification,
     Skill,
@@ -28,7 +30,7 @@ from staffing.models import (
 )
 from staffing.models.workforce import hpr_validator
 
-AUDITED_WORKER_FIELDS = ("first_name", "last_name", "email", "phone")
+AUDITED_WORKER_FIELDS = ("first_name", "last_name", "email", "phone", "contact_channel")
 
 
 def _require_hr(by: User) -> None:
@@ -37,13 +39,20 @@ def _require_hr(by: User) -> None:
 
 
 @transaction.atomic
-def worker_contact_update(*, worker: Worker, by: User, email: str, phone: str) -> Worker:
-    """Change a worker's contact details (personal data), with an audit entry per field."""
+def worker_contact_update(
+    *, worker: Worker, by: User, email: str, phone: str, contact_channel: str = ""
+) -> Worker:
+    """Change a worker's contact details (personal data), with an audit entry per field.
+    An empty `contact_channel` keeps the person's choice."""
     _require_hr(by)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     before = snapshot(worker, AUDITED_WORKER_FIELDS)
     worker.email = email.strip()
     worker.phone = phone.strip()
+    if contact_channel:
+        if contact_channel not in ContactChannel.values:
+            raise ValidationError(_("Choose e-mail, SMS or both."))
+        worker.contact_channel = contact_channel
     changed = [name for name, old in before.items() if getattr(worker, name) != old]
     if changed:
         worker.save(update_fields=[*changed, "updated_at"])
@@ -86,6 +95,7 @@ def worker_upsert_for_volunteer(
     email: str,
     phone: str,
     hpr_number: str,
+    contact_channel: str = "",
     home_district: District | None,
     is_active: bool,
     qualifications: Iterable[Qualification],
@@ -102,6 +112,8 @@ def worker_upsert_for_volunteer(
     worker.last_name = last_name
     worker.email = email
     worker.phone = phone
+    if contact_channel:
+        worker.contact_channel = contact_channel
     if worker.hpr_number != hpr_number:
         worker.hpr_number = hpr_number
         worker.hpr_verified_at = None
@@ -132,8 +144,8 @@ def worker_erase(*, worker_id: int, by: User | None = None) -> Worker:
     history (counts, approved placements) keeps its shape."""
     worker = Worker.objects.select_for_update().get(pk=worker_id)
     erasure.erase_everywhere(worker=worker, by=by)
-    for address in (worker.email, worker.phone):
-        messages_erase_for_recipient(recipient=address)  # sent or waiting
+    for address in (worker.email, worker.phone, normalise_number(worker.phone)):
+        messages_erase_for_recipient(recipient=address or "")  # sent or waiting
     worker.first_name = ""
     worker.last_name = _("(erased)")
     worker.email = ""

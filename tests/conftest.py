@@ -38,6 +38,17 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # SMS stay in memory (outbox.backends.MemorySmsBackend.outbox), emptied for every test.
+    from outbox.backends import MemorySmsBackend
+
+    MemorySmsBackend.outbox.clear()
+    settings.DUGNAD = {
+        **settings.DUGNAD,
+        "OUTBOX_BACKENDS": {
+            **settings.DUGNAD["OUTBOX_BACKENDS"],
+            "sms": "outbox.backends.MemorySmsBackend",
+        },
+    }
     # Real hashing costs half a second a user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

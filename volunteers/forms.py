@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import AVAILABILITY_DATES, FOLLOW_UP_DATES, MILESTONE_DATES
 from core.forms import DateRangeField, DigitsField, LineField, ModelMultipleChoiceField, TextField
-from staffing.models import District, Qualification, Skill
+from staffing.models import ContactChannel, District, Qualification, Skill
 from volunteers.models import GeneralTask, Milestone, Status, TimeOfDay, Volunteer, Weekday
 from volunteers.services import volunteer_data_check
 
@@ -47,6 +47,14 @@ class VolunteerForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         help_text=_("Norwegian or Swedish number."),
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("Send me offers and messages by"),
+        choices=ContactChannel.choices,
+        initial=ContactChannel.BOTH,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("By SMS you can answer an offer with JA or NEI."),
     )
     district = forms.ModelChoiceField(
         label=_("District where you live"),
@@ -145,6 +153,9 @@ class VolunteerForm(forms.Form):
     def clean_phone(self):
         return parse_phone(self.cleaned_data["phone"])
 
+    def clean_contact_channel(self):
+        return self.cleaned_data["contact_channel"] or ContactChannel.EMAIL
+
     def clean_postcode(self):
         value = self.cleaned_data["postcode"]
         if value and not POSTCODE_RE.match(value):
@@ -191,6 +202,7 @@ def volunteer_initial(volunteer: Volunteer) -> dict:
         "last_name": volunteer.last_name,
         "email": volunteer.email,
         "phone": volunteer.phone,
+        "contact_channel": volunteer.contact_channel,
         "district": volunteer.district_id,
         "postcode": volunteer.postcode,
         "qualifications": list(volunteer.qualifications.all()),

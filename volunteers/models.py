@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from staffing.models import ContactChannel
+
 
 class Status(models.TextChoices):
     NEW = "new", pgettext_lazy("volunteer status", "New")
@@ -65,6 +67,12 @@ class Volunteer(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    contact_channel = models.CharField(
+        _("messages by"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.EMAIL,
+    )
     district = models.ForeignKey(
         "staffing.District",
         on_delete=models.SET_NULL,

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outbox.sms import normalise_number
+
 hpr_validator = RegexValidator(
     r"^\d{6,9}$", _("An HPR number is 6 to 9 digits (Helsepersonellregisteret).")
 )
@@ -144,6 +146,14 @@ class WorkerQuerySet(models.QuerySet):
         return self.exclude(hpr_number="").filter(hpr_verified_at__isnull=False)
 
 
+class ContactChannel(models.TextChoices):
+    """How a person wants offers, confirmations and reminders."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    BOTH = "both", _("E-mail and SMS")
+
+
 class Worker(models.Model):
     """Anyone matching can place, whatever the source: employee, volunteer or agency temp."""
 
@@ -152,6 +162,13 @@ class Worker(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
+    contact_channel = models.CharField(
+        _("messages by"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.EMAIL,
+        help_text=_("How offers, confirmations and reminders reach the person."),
+    )
     qualifications = models.ManyToManyField(
         Qualification, blank=True, related_name="workers", verbose_name=_("qualifications")
     )
@@ -230,6 +247,18 @@ class Worker(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def message_channels(self) -> list[tuple[str, str]]:
+        """[(channel, address)] for the person's choice; when the chosen channel has no
+        address (no mobile number for SMS), whatever address there is."""
+        addresses = {"email": self.email.strip(), "sms": normalise_number(self.phone) or ""}
+        wanted = (
+            ["email", "sms"]
+            if self.contact_channel == ContactChannel.BOTH
+            else [self.contact_channel]
+        )
+        chosen = [(c, addresses[c]) for c in wanted if addresses.get(c)]
+        return chosen or [(c, a) for c, a in addresses.items() if a]
 
     @property
     def full_name(self) -> str:
