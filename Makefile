@@ -19,9 +19,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
-	@mkdir -p var/mail
+	@mkdir -p var/mail var/sms
 	@echo "Dugnad is served on http://127.0.0.1:8000 (Ctrl+C stops it)"
 	@echo "Its e-mail is not sent: each message is written to var/mail/ as an .eml file"
+	@echo "Its SMS are not sent either: each one is written to var/sms/ as a .txt file"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 demo: install
@@ -56,6 +57,7 @@ bench: install
 		psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching --scale 12.5
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_offers_sms --slots 500 --failure-rate 0.1
 
 # Registrations per second on the public form through gunicorn on PostgreSQL (prints figures;
 # scripts/bench-register.sh says how). A throwaway database `dugnad_bench_register`.

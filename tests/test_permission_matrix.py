@@ -19,7 +19,7 @@ OWN_NAMESPACES = {
     "inventory",
     "inventory_link",
 }
-OWN_ROOT_NAMES = {"home"}
+OWN_ROOT_NAMES = {"home", "sms-status", "sms-inbound"}
 
 
 def _all_pages() -> list[Page]:
