@@ -20,7 +20,20 @@ from outbox.sms import sms_text
 YES = {"JA", "J", "YES", "Y", "JAA", "JEPP"}
 NO = {"NEI", "N", "NO", "NEJ", "NAI"}
 # Politeness around an answer ("ja takk", "nei tack") does not make it something else.
-FILLER = {"KODE", "CODE", "TAKK", "TUSEN", "TACK", "THANKS", "THANK", "YOU", "OK", "GJERNE", "SORRY", "BEKLAGER"}
+FILLER = {
+    "KODE",
+    "CODE",
+    "TAKK",
+    "TUSEN",
+    "TACK",
+    "THANKS",
+    "THANK",
+    "YOU",
+    "OK",
+    "GJERNE",
+    "SORRY",
+    "BEKLAGER",
+}
 CODE_RE = re.compile(r"^[A-HJ-NP-Z2-9]{5}$")
 # Offers older than this are not looked at for an answer (the record stays).
 RECENT = 50

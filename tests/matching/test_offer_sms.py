@@ -87,7 +87,9 @@ def test_an_offer_goes_both_ways_to_a_person_who_chose_both(world):
     offer = _offer(world, worker=_sms_worker(world, channel=ContactChannel.BOTH))
 
     assert offer.channel == Offer.Channel.BOTH
-    channels = sorted(Message.objects.filter(kind="matching.offer").values_list("channel", flat=True))
+    channels = sorted(
+        Message.objects.filter(kind="matching.offer").values_list("channel", flat=True)
+    )
     assert channels == ["email", "sms"]
     # the same link in both
     links = {

@@ -463,9 +463,7 @@ def test_text_that_is_not_an_answer_is_recorded_without_the_text(client, signed,
     assert Message.objects.get(kind="outbox.sms_reply").body == "Svar JA eller NEI."
 
 
-def test_an_unknown_number_gets_one_polite_reply_a_day_and_nothing_changes(
-    client, signed, handler
-):
+def test_an_unknown_number_gets_one_polite_reply_a_day_and_nothing_changes(client, signed, handler):
     _inbound(client, signed, sid="SM-a", sender="+4741234567", body="JA")
     _inbound(client, signed, sid="SM-b", sender="+4741234567", body="JA!!")
 

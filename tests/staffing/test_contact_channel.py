@@ -31,9 +31,7 @@ def test_a_registration_without_a_choice_gets_email(client, world):
 
 
 def test_a_channel_that_is_not_offered_is_a_form_error_in_norwegian(client, world):
-    response = client.post(
-        reverse("volunteers:register"), form_data(world, contact_channel="fax")
-    )
+    response = client.post(reverse("volunteers:register"), form_data(world, contact_channel="fax"))
     assert response.status_code == 200
     assert "Velg et gyldig valg" in response.content.decode()
     assert not Volunteer.objects.exists()
