@@ -141,12 +141,14 @@ def test_a_volunteer_gets_the_sms_in_their_language(world):
 
 
 def test_the_confirmation_and_the_withdrawal_follow_the_offers_channels(world, client):
-    offer = _offer(world, worker=_sms_worker(world, channel=ContactChannel.BOTH))
+    accepted = _offer(world, worker=_sms_worker(world, channel=ContactChannel.BOTH))
     other = _offer(world, worker=_sms_worker(world, channel=ContactChannel.BOTH, phone="41234567"))
 
     _reply(client, "JA")
     offer_withdraw(offer=other, by=world.coordinator)
 
+    accepted.refresh_from_db()
+    assert accepted.status == Offer.Status.ACCEPTED
     accepted = Message.objects.filter(kind="matching.offer_accepted")
     assert sorted(accepted.values_list("channel", flat=True)) == ["email", "sms"]
     assert accepted.get(channel="sms").recipient == NUMBER
