@@ -27,7 +27,6 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
-from config.celery import app
 from matching.models import MatchingRun, Offer, Proposal
 from matching.offers import offer_send_for_need
 from needs.models import Need, Shift
@@ -133,8 +132,9 @@ class Command(BaseCommand):
             # production waits a minute before the first retry; the bench one second
             "OUTBOX_RETRY_SECONDS": 1,
         }
-        eager = app.conf.task_always_eager
-        app.conf.task_always_eager = False
+        conf = message_send.app.conf
+        eager = conf.task_always_eager
+        conf.task_always_eager = False
         pool = [threading.Thread(target=worker, daemon=True) for _i in range(threads)]
         try:
             with (
@@ -162,7 +162,7 @@ class Command(BaseCommand):
                 thread.join(timeout=10)
             for timer in timers:
                 timer.cancel()
-            app.conf.task_always_eager = eager
+            conf.task_always_eager = eager
         taken = {m.idempotency_key for m in provider.taken}
         return {
             "sent": len(keys & taken),
