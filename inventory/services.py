@@ -332,6 +332,27 @@ def answer_reject(*, answer: Answer, by: User, note: str) -> Answer:
     answer.verified_at = timezone.now()
     answer.verify_note = note.strip()[:300]
     answer.save(update_fields=["status", "verified_by", "verified_at", "verify_note"])
+    invitation = Invitation.objects.select_related("worker", "inventory").get(
+        pk=answer.invitation_id
+    )
+    if invitation.worker.email and not invitation.inventory.is_expired():
+        # The person is told why and can correct it with the link (derived: the random one
+        # cannot be rebuilt).
+        context = {
+            "worker": invitation.worker,
+            "inventory": invitation.inventory,
+            "note": answer.verify_note,
+            "url": tokens.link_url(tokens.link_token(invitation)),
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            message_enqueue(
+                recipient=invitation.worker.email,
+                kind="inventory.not_verified",
+                subject=_("Your reported competence could not be verified"),
+                body=render_to_string("inventory/email/not_verified.txt", context),
+                language=settings.LANGUAGE_CODE,
+                idempotency_key=f"inventory.not_verified:{answer.pk}:{int(answer.verified_at.timestamp())}",
+            )
     return answer
 
 

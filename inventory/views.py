@@ -133,8 +133,11 @@ def answer_queue(request: HttpRequest) -> HttpResponse:
 @role_required(*READERS)
 def answer_review(request: HttpRequest, pk: int) -> HttpResponse:
     answer = selectors.answer_get_for_user(request.user, pk)
+    if request.method == "POST" and answer.status != Answer.Status.REPORTED:
+        messages.info(request, _("This answer has already been handled."))
+        return redirect("inventory:answer", pk=answer.pk)
     form = VerifyForm(request.POST or None, answer=answer)
-    if request.method == "POST" and answer.status == Answer.Status.REPORTED and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if data["decision"] == "reject":

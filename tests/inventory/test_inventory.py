@@ -294,6 +294,11 @@ def test_a_rejected_answer_changes_nothing_and_can_be_reported_again(client, wor
         answer_reject(answer=answer, by=world.hr, note="")
     answer_reject(answer=answer, by=world.hr, note="Fant ikke vitnemål")
     assert not worker.qualifications.exists()
+    told = Message.objects.get(kind="inventory.not_verified")
+    assert told.recipient == worker.email and "Fant ikke vitnemål" in told.body
+    # the message's link (derived) opens the same form to correct the answer
+    token = link_token(worker, kind="inventory.not_verified")
+    assert client.get(_url(token)).status_code == 200
     answer = _answered(client, world, worker)
     assert answer.status == Answer.Status.REPORTED and answer.verify_note == ""
 
@@ -318,12 +323,16 @@ def test_review_page_reject_without_note_keeps_the_form(client, world):
     started(world)
     answer = _answered(client, world, worker)
     client.force_login(world.coordinator)
-    response = client.post(
-        reverse("inventory:answer", args=[answer.pk]), {"decision": "reject", "note": ""}
-    )
+    url = reverse("inventory:answer", args=[answer.pk])
+    response = client.post(url, {"decision": "reject", "note": ""})
     assert response.status_code == 400
     answer.refresh_from_db()
     assert answer.status == Answer.Status.REPORTED
+    client.post(url, {"decision": "reject", "note": "Ukjent utdanning"})
+    response = client.post(url, {"decision": "verify", "qualifications": []})
+    assert response.status_code == 302  # handled already: nothing changes
+    answer.refresh_from_db()
+    assert answer.status == Answer.Status.REJECTED
 
 
 def test_after_verification_the_link_updates_availability_only(
