@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.volunteers_retention",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Inventory links not all sent (broker down at the start, a worker died half-way).
+    "inventory-send-pending": {"task": "inventory.tasks.inventory_send_pending", "schedule": 300},
     # Messages a down broker kept in the outbox, and retries whose countdown was lost.
     "outbox-redispatch": {
         "task": "outbox.tasks.outbox_redispatch",

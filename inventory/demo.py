@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from inventory.models import Answer, Inventory
-from inventory.services import answer_save, answer_verify, inventory_start, invitation_mark_opened
+from inventory.services import (
+    answer_save,
+    answer_verify,
+    inventory_invitations_send,
+    inventory_start,
+    invitation_mark_opened,
+)
 from staffing.models import Qualification, Skill, Unit
 
 TITLE = "Kartlegging av helsekompetanse – Rådhuset"
@@ -41,6 +47,8 @@ def load(*, scale: float, seed: int) -> dict[str, int]:
         message="Vi trenger å vite hvem som kan hjelpe helse- og omsorgstjenestene de neste ukene.",
         by=coordinator,
     )
+    # At once, not by the task: with a broker the demo would otherwise find no invitations.
+    inventory_invitations_send(inventory_id=inventory.pk)
     quals = {
         q.code: q
         for q in Qualification.objects.filter(

@@ -42,6 +42,12 @@ class Inventory(models.Model):
         verbose_name=_("started by"),
     )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    invitations_sent_at = models.DateTimeField(
+        _("all links sent"),
+        null=True,
+        blank=True,
+        help_text=_("Set when every employee of the units has an invitation (sent in batches)."),
+    )
     reminder_round = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
 

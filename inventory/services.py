@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from core.dates import DateRange
+from core.tasks_by_name import task_send
 from inventory import capacity, tokens
 from inventory.models import Answer, Inventory, Invitation
 from outbox.services import message_enqueue
@@ -33,6 +34,8 @@ from staffing.services import worker_availability_replace, worker_competence_add
 
 logger = logging.getLogger(__name__)
 
+SEND_TASK = "inventory.tasks.inventory_send"
+REMIND_TASK = "inventory.tasks.inventory_remind"
 # Availability windows an employee reported themselves (replaced as a whole on each change).
 SELF_REPORTED = "self-reported"
 VALID_UNTIL_DATES = DateRange(years_back=0, years_ahead=1)
@@ -89,12 +92,28 @@ def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -
         )
 
 
+BATCH = 200
+
+
+def _queue(task: str, *args: int) -> None:
+    """Send the task after the commit; a broker that is down is logged, and beat's
+    `inventory_send_pending` catches up."""
+
+    def send() -> None:
+        try:
+            task_send(task, args=args)
+        except Exception:
+            logger.warning("inventory task %s not queued (broker unavailable)", task)
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
 def inventory_start(
     *, title: str, units: Iterable[Unit], valid_until: dt.date, message: str = "", by: User
 ) -> Inventory:
-    """Start an inventory: every active employee of the units (and their sub-units) gets a
-    personal link by e-mail. Those without an address are listed as not sent."""
+    """Start an inventory. The personal links go out from a task in batches
+    (`inventory_invitations_send`): thousands of e-mails do not fit in one request."""
     _require(by, Role.COORDINATOR)
     units = list(units)
     if not units:
@@ -107,27 +126,72 @@ def inventory_start(
         title=title[:150], message=(message or "")[:2000], valid_until=valid_until, started_by=by
     )
     inventory.units.set(units)
-    now = timezone.now()
-    for profile in _employees_of(units):
-        token = tokens.new_token()
-        invitation = Invitation.objects.create(
-            inventory=inventory,
-            worker=profile.worker,
-            unit=profile.home_unit,
-            token_hash=tokens.token_hash(token),
-            sent_at=now if profile.worker.email else None,
-        )
-        if profile.worker.email:
-            _send(invitation, token=token, kind="invitation")
+    _queue(SEND_TASK, inventory.pk)
     logger.info("inventory %s started for %s units", inventory.pk, len(units))
     return inventory
 
 
+def _invite_batch(inventory: Inventory, profiles: list[EmployeeProfile], now: dt.datetime) -> int:
+    tokens_by_worker = {p.worker_id: tokens.new_token() for p in profiles}
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                inventory=inventory,
+                worker=p.worker,
+                unit=p.home_unit,
+                token_hash=tokens.token_hash(tokens_by_worker[p.worker_id]),
+                sent_at=now if p.worker.email else None,
+            )
+            for p in profiles
+        ]
+    )
+    for invitation in invitations:
+        if invitation.worker.email:
+            _send(invitation, token=tokens_by_worker[invitation.worker_id], kind="invitation")
+    return len(invitations)
+
+
+def inventory_invitations_send(*, inventory_id: int) -> int:
+    """Invite every active employee of the inventory's units who has no invitation yet, in
+    batches of BATCH, each in its own transaction (the link's token exists only until its
+    message is written). Running it twice, or after a crash half-way, invites nobody twice.
+    Those without an e-mail address get an invitation marked not sent."""
+    inventory = Inventory.objects.filter(pk=inventory_id).first()
+    if inventory is None or inventory.invitations_sent_at is not None:
+        return 0
+    invited = 0
+    while True:
+        with transaction.atomic():
+            locked = Inventory.objects.select_for_update().get(pk=inventory_id)
+            if locked.invitations_sent_at is not None:
+                return invited
+            batch = list(
+                _employees_of(locked.units.all()).exclude(
+                    worker__inventory_invitations__inventory=locked
+                )[:BATCH]
+            )
+            if not batch:
+                locked.invitations_sent_at = timezone.now()
+                locked.save(update_fields=["invitations_sent_at"])
+                return invited
+            invited += _invite_batch(locked, batch, timezone.now())
+
+
+def inventories_send_pending() -> int:
+    """Beat's catch-up: inventories whose links were not all sent (broker down at the start,
+    a worker that died half-way)."""
+    pending = Inventory.objects.filter(invitations_sent_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    return sum(inventory_invitations_send(inventory_id=pk) for pk in list(pending))
+
+
 @transaction.atomic
 def inventory_remind(*, inventory: Inventory, by: User, round_no: int) -> int:
-    """Remind everyone with an address who has not answered. `round_no` is the round the
-    coordinator's page offered (current + 1): a second press of the same button, or a reload,
-    finds the round done and sends nothing. Returns how many were reminded."""
+    """Start a reminder round for everyone with an address who has not answered. `round_no`
+    is the round the coordinator's page offered (current + 1): a second press of the same
+    button, or a reload, finds the round started and sends nothing. The messages go out from
+    a task (`inventory_reminders_send`). Returns how many will be reminded."""
     _require(by, Role.COORDINATOR)
     inventory = Inventory.objects.select_for_update().get(pk=inventory.pk)
     if round_no != inventory.reminder_round + 1:
@@ -137,20 +201,43 @@ def inventory_remind(*, inventory: Inventory, by: User, round_no: int) -> int:
     inventory.reminder_round = round_no
     inventory.last_reminded_at = timezone.now()
     inventory.save(update_fields=["reminder_round", "last_reminded_at"])
-    due = (
+    _queue(REMIND_TASK, inventory.pk, round_no)
+    return _due_reminders(inventory, round_no).count()
+
+
+def _due_reminders(inventory: Inventory, round_no: int):
+    return (
         inventory.invitations.filter(
             answered_at__isnull=True, sent_at__isnull=False, reminded_round__lt=round_no
         )
         .exclude(worker__email="")
         .filter(worker__is_active=True)
-        .select_related("worker", "inventory")
     )
-    count = 0
-    for invitation in due:
-        _send(invitation, token=tokens.link_token(invitation), kind="reminder", round_no=round_no)
-        count += 1
-    inventory.invitations.filter(pk__in=[i.pk for i in due]).update(reminded_round=round_no)
-    return count
+
+
+def inventory_reminders_send(*, inventory_id: int, round_no: int) -> int:
+    """Send round `round_no`'s reminders in batches; each invitation is marked in the same
+    transaction as its message, so a rerun sends nobody a second reminder of the round."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            inventory = Inventory.objects.select_for_update().filter(pk=inventory_id).first()
+            if inventory is None or inventory.reminder_round < round_no or inventory.is_expired():
+                return sent
+            batch = list(
+                _due_reminders(inventory, round_no).select_related("worker", "inventory")[:BATCH]
+            )
+            if not batch:
+                return sent
+            for invitation in batch:
+                _send(
+                    invitation,
+                    token=tokens.link_token(invitation),
+                    kind="reminder",
+                    round_no=round_no,
+                )
+            Invitation.objects.filter(pk__in=[i.pk for i in batch]).update(reminded_round=round_no)
+            sent += len(batch)
 
 
 # --- the employee's link ---------------------------------------------------------------------

@@ -3,7 +3,7 @@ import re
 
 from django.utils import timezone
 
-from inventory.services import inventory_start
+from inventory.services import inventory_invitations_send, inventory_start
 from outbox.models import Message
 from staffing.models import WorkerSource
 from tests.staffing.factories import EmployeeProfileFactory, WorkerFactory
@@ -18,13 +18,17 @@ def staff(world, unit=None, **kwargs):
 
 
 def started(world, units=None, **kwargs):
-    return inventory_start(
+    """An inventory started and its links sent (the task's work, done here at once: tests
+    run inside a transaction that never commits)."""
+    inventory = inventory_start(
         title=kwargs.pop("title", "Kartlegging Nordtun"),
         units=units or [world.home],
         valid_until=kwargs.pop("valid_until", timezone.localdate() + dt.timedelta(days=14)),
         by=world.coordinator,
         **kwargs,
     )
+    inventory_invitations_send(inventory_id=inventory.pk)
+    return inventory
 
 
 def link_token(worker, kind="inventory.invitation") -> str:

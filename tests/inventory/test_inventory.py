@@ -17,7 +17,10 @@ from inventory.services import (
     answer_reject,
     answer_save,
     answer_verify,
+    inventories_send_pending,
+    inventory_invitations_send,
     inventory_remind,
+    inventory_reminders_send,
     inventory_start,
 )
 from matching.adapter import why_not
@@ -88,17 +91,20 @@ def test_start_page_keeps_what_was_typed_when_no_unit_is_chosen(client, world):
     assert not Invitation.objects.exists()
 
 
-def test_start_page_starts_and_redirects_to_progress(client, world):
+def test_start_page_starts_and_redirects_to_progress(
+    client, world, django_capture_on_commit_callbacks
+):
     worker = staff(world, world.ward)
     client.force_login(world.coordinator)
-    response = client.post(
-        reverse("inventory:start"),
-        {
-            "title": "Kartlegging",
-            "units": [world.home.pk],
-            "valid_until": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("inventory:start"),
+            {
+                "title": "Kartlegging",
+                "units": [world.home.pk],
+                "valid_until": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+            },
+        )
     invitation = Invitation.objects.get(worker=worker)
     assert response.status_code == 302
     assert response["Location"] == reverse("inventory:detail", args=[invitation.inventory_id])
@@ -429,6 +435,8 @@ def test_remind_reaches_only_those_who_have_not_answered_once_per_round(client, 
 
     assert inventory_remind(inventory=inventory, by=world.coordinator, round_no=1) == 1
     assert inventory_remind(inventory=inventory, by=world.coordinator, round_no=1) == 0
+    assert inventory_reminders_send(inventory_id=inventory.pk, round_no=1) == 1
+    assert inventory_reminders_send(inventory_id=inventory.pk, round_no=1) == 0  # a rerun
     reminders = Message.objects.filter(kind="inventory.reminder")
     assert list(reminders.values_list("recipient", flat=True)) == [waiting.email]
 
@@ -439,16 +447,18 @@ def test_remind_reaches_only_those_who_have_not_answered_once_per_round(client, 
     assert Invitation.objects.get(worker=waiting).answered_at is not None
 
     assert inventory_remind(inventory=inventory, by=world.coordinator, round_no=2) == 0
+    inventory_reminders_send(inventory_id=inventory.pk, round_no=2)
     assert reminders.count() == 1
 
 
-def test_remind_button_twice_sends_one_round(client, world):
+def test_remind_button_twice_sends_one_round(client, world, django_capture_on_commit_callbacks):
     staff(world)
     inventory = started(world)
     client.force_login(world.coordinator)
     url = reverse("inventory:remind", args=[inventory.pk])
-    client.post(url, {"round": "1"})
-    client.post(url, {"round": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"round": "1"})
+        client.post(url, {"round": "1"})
     assert Message.objects.filter(kind="inventory.reminder").count() == 1
     inventory.refresh_from_db()
     assert inventory.reminder_round == 1
@@ -497,3 +507,35 @@ def test_the_person_page_shows_reported_competence_as_not_verified(client, world
     html = response.content.decode()
     assert f'data-answer="{answer.pk}"' in html
     assert "Rapportert, ikke kontrollert" in html or "Reported, not verified" in html
+
+
+def test_links_go_out_in_batches_once_even_when_the_task_runs_again(world, settings):
+    import inventory.services as services
+
+    workers = [staff(world) for _ in range(5)]
+    inventory = inventory_start(
+        title="Stor kartlegging",
+        units=[world.home],
+        valid_until=timezone.localdate() + dt.timedelta(days=7),
+        by=world.coordinator,
+    )
+    assert not Invitation.objects.exists()  # the request only starts it
+    with mock.patch.object(services, "BATCH", 2):
+        assert inventory_invitations_send(inventory_id=inventory.pk) == 5
+    assert inventory_invitations_send(inventory_id=inventory.pk) == 0
+    assert inventories_send_pending() == 0
+    assert Message.objects.filter(kind="inventory.invitation").count() == len(workers)
+    inventory.refresh_from_db()
+    assert inventory.invitations_sent_at is not None
+
+
+def test_beat_catches_up_on_an_inventory_whose_task_never_ran(world):
+    staff(world)
+    inventory = inventory_start(
+        title="Kartlegging",
+        units=[world.home],
+        valid_until=timezone.localdate() + dt.timedelta(days=7),
+        by=world.coordinator,
+    )
+    assert inventories_send_pending() == 1
+    assert inventory.invitations.count() == 1
