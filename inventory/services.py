@@ -28,7 +28,9 @@ from core.dates import DateRange
 from core.tasks_by_name import task_send
 from inventory import capacity, tokens
 from inventory.models import Answer, Inventory, Invitation
+from outbox.models import Message
 from outbox.services import message_enqueue
+from outbox.sms import sms_text
 from staffing.models import EmployeeProfile, Qualification, Skill, Unit, Worker
 from staffing.services import worker_availability_replace, worker_competence_add
 
@@ -41,7 +43,7 @@ SELF_REPORTED = "self-reported"
 VALID_UNTIL_DATES = DateRange(years_back=0, years_ahead=1)
 CAPACITY_DATES = DateRange(years_back=1, years_ahead=2)
 STATE_LABELS = [
-    ("not_sent", gettext_lazy("Not sent (no e-mail address)")),
+    ("not_sent", gettext_lazy("Not sent (no e-mail address or mobile number)")),
     ("not_opened", gettext_lazy("Not opened")),
     ("not_answered", gettext_lazy("Not answered")),
     ("answered", gettext_lazy("Answered")),
@@ -68,7 +70,9 @@ def _employees_of(units: Iterable[Unit]):
     )
 
 
-def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -> None:
+def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -> bool:
+    """The link by the person's channels (e-mail, SMS or both, `Worker.message_channels`);
+    False when there is no address at all."""
     worker = invitation.worker
     inventory = invitation.inventory
     context = {
@@ -77,19 +81,29 @@ def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -
         "url": tokens.link_url(token),
         "reminder": kind == "reminder",
     }
+    channels = worker.message_channels()
     with translation.override(settings.LANGUAGE_CODE):
         if kind == "reminder":
             subject = _("Reminder: %(title)s") % {"title": inventory.title}
         else:
             subject = _("Your competence and free capacity: %(title)s") % {"title": inventory.title}
-        message_enqueue(
-            recipient=worker.email,
-            kind=f"inventory.{kind}",
-            subject=subject,
-            body=render_to_string("inventory/email/invitation.txt", context),
-            language=settings.LANGUAGE_CODE,
-            idempotency_key=f"inventory.{kind}:{invitation.pk}:{round_no}",
-        )
+        for channel, address in channels:
+            key = f"inventory.{kind}:{invitation.pk}:{round_no}"
+            sms = channel == Message.Channel.SMS
+            if sms:
+                body = sms_text(render_to_string("inventory/sms/invitation.txt", context))
+            else:
+                body = render_to_string("inventory/email/invitation.txt", context)
+            message_enqueue(
+                recipient=address,
+                channel=channel,
+                kind=f"inventory.{kind}",
+                subject="" if sms else subject,
+                body=body,
+                language=settings.LANGUAGE_CODE,
+                idempotency_key=f"{key}:sms" if sms else key,
+            )
+    return bool(channels)
 
 
 BATCH = 200
@@ -140,13 +154,13 @@ def _invite_batch(inventory: Inventory, profiles: list[EmployeeProfile], now: dt
                 worker=p.worker,
                 unit=p.home_unit,
                 token_hash=tokens.token_hash(tokens_by_worker[p.worker_id]),
-                sent_at=now if p.worker.email else None,
+                sent_at=now if p.worker.message_channels() else None,
             )
             for p in profiles
         ]
     )
     for invitation in invitations:
-        if invitation.worker.email:
+        if invitation.sent_at is not None:
             _send(invitation, token=tokens_by_worker[invitation.worker_id], kind="invitation")
     return len(invitations)
 
@@ -210,7 +224,7 @@ def _due_reminders(inventory: Inventory, round_no: int):
         inventory.invitations.filter(
             answered_at__isnull=True, sent_at__isnull=False, reminded_round__lt=round_no
         )
-        .exclude(worker__email="")
+        .exclude(worker__email="", worker__phone="")
         .filter(worker__is_active=True)
     )
 
@@ -422,7 +436,7 @@ def answer_reject(*, answer: Answer, by: User, note: str) -> Answer:
     invitation = Invitation.objects.select_related("worker", "inventory").get(
         pk=answer.invitation_id
     )
-    if invitation.worker.email and not invitation.inventory.is_expired():
+    if invitation.worker.message_channels() and not invitation.inventory.is_expired():
         # The person is told why and can correct it with the link (derived: the random one
         # cannot be rebuilt).
         context = {
@@ -431,15 +445,23 @@ def answer_reject(*, answer: Answer, by: User, note: str) -> Answer:
             "note": answer.verify_note,
             "url": tokens.link_url(tokens.link_token(invitation)),
         }
+        key = f"inventory.not_verified:{answer.pk}:{int(answer.verified_at.timestamp())}"
         with translation.override(settings.LANGUAGE_CODE):
-            message_enqueue(
-                recipient=invitation.worker.email,
-                kind="inventory.not_verified",
-                subject=_("Your reported competence could not be verified"),
-                body=render_to_string("inventory/email/not_verified.txt", context),
-                language=settings.LANGUAGE_CODE,
-                idempotency_key=f"inventory.not_verified:{answer.pk}:{int(answer.verified_at.timestamp())}",
-            )
+            for channel, address in invitation.worker.message_channels():
+                sms = channel == Message.Channel.SMS
+                template = (
+                    "inventory/sms/not_verified.txt" if sms else "inventory/email/not_verified.txt"
+                )
+                body = render_to_string(template, context)
+                message_enqueue(
+                    recipient=address,
+                    channel=channel,
+                    kind="inventory.not_verified",
+                    subject="" if sms else _("Your reported competence could not be verified"),
+                    body=sms_text(body) if sms else body,
+                    language=settings.LANGUAGE_CODE,
+                    idempotency_key=f"{key}:sms" if sms else key,
+                )
     return answer
 
 

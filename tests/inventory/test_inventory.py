@@ -27,7 +27,7 @@ from matching.adapter import why_not
 from outbox.models import Message
 from staffing.models import Availability, Worker
 from staffing.services import worker_erase
-from tests.inventory.factories import answer_data, link_token, staff, started
+from tests.inventory.factories import LINK_RE, answer_data, link_token, staff, started
 from tests.matching.factories import need_with_shifts
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def _answered(client, world, worker, **overrides):
 def test_start_invites_every_active_employee_of_the_units_and_sub_units(world):
     in_ward = staff(world, world.ward)
     in_home = staff(world, world.home)
-    no_address = staff(world, world.home, email="")
+    no_address = staff(world, world.home, email="", phone="")
     staff(world, world.other)
     staff(world, world.home, is_active=False)
 
@@ -384,7 +384,7 @@ def test_progress_counts_sent_opened_answered_per_unit(
     answered = staff(world, world.ward)
     opened = staff(world, world.ward)
     staff(world, world.home)
-    staff(world, world.home, email="")
+    staff(world, world.home, email="", phone="")
     inventory = started(world)
     _answered(client, world, answered)
     client.post(reverse("inventory_link:opened", kwargs={"token": link_token(opened)}))
@@ -429,7 +429,7 @@ def test_pages_run_a_bounded_number_of_queries(client, world, django_assert_max_
 def test_remind_reaches_only_those_who_have_not_answered_once_per_round(client, world):
     answered = staff(world)
     waiting = staff(world)
-    staff(world, email="")
+    staff(world, email="", phone="")
     inventory = started(world)
     _answered(client, world, answered)
 
@@ -539,3 +539,29 @@ def test_beat_catches_up_on_an_inventory_whose_task_never_ran(world):
     )
     assert inventories_send_pending() == 1
     assert inventory.invitations.count() == 1
+
+
+def test_a_person_who_chose_sms_gets_the_link_by_sms_within_two_segments(client, world):
+    from outbox.sms import MAX_SEGMENTS, sms_segments
+
+    by_sms = staff(world, email="", phone="912 34 567")
+    both = staff(world, contact_channel="both", phone="+47 913 45 678")
+    inventory = started(world, title="Æ" * 150)  # a long title stays out of the SMS
+
+    sms = Message.objects.filter(kind="inventory.invitation", channel="sms")
+    assert sorted(sms.values_list("recipient", flat=True)) == ["+4791234567", "+4791345678"]
+    assert Message.objects.filter(
+        kind="inventory.invitation", channel="email", recipient=both.email
+    ).exists()
+    for message in sms:
+        counted = sms_segments(message.body)
+        assert counted.encoding == "GSM-7" and counted.segments <= MAX_SEGMENTS, message.body
+        token = LINK_RE.search(message.body).group(1)
+        assert client.get(_url(token)).status_code == 200
+    assert inventory.invitations.get(worker=by_sms).sent_at is not None
+
+    assert inventory_remind(inventory=inventory, by=world.coordinator, round_no=1) == 2
+    inventory_reminders_send(inventory_id=inventory.pk, round_no=1)
+    reminders = Message.objects.filter(kind="inventory.reminder", channel="sms")
+    assert reminders.count() == 2
+    assert all(sms_segments(m.body).segments <= MAX_SEGMENTS for m in reminders)
