@@ -451,6 +451,8 @@ def _ensure_employees(rng: random.Random, scale: float, hr: User, result: DemoRe
             last_name=last,
             email=f"{first}.{last}.{i}@ansatt.dugnadvik.test".lower(),
             phone=f"+479{i:07d}"[:11],
+            # the demo shows every choice: offers by e-mail, by SMS (var/sms/) and both
+            contact_channel=("both", "email", "sms")[i % 3],
             home_district_id=districts[unit.pk],
             hpr_number=hpr if q.requires_authorisation else "",
             hpr_verified_at=now if q.requires_authorisation and verified else None,

@@ -94,6 +94,7 @@ def load(*, scale: float, seed: int) -> dict[str, int]:
             last_name=last,
             email=_email(n),
             phone=phone,
+            contact_channel=("both", "sms", "email")[n % 3],
             district=district,
             study_year=rng.randint(1, 5) if qual.is_student else None,
             hpr_number=hpr,
@@ -142,6 +143,7 @@ def load(*, scale: float, seed: int) -> dict[str, int]:
             last_name=v.last_name,
             email=v.email,
             phone=v.phone,
+            contact_channel=v.contact_channel,
             hpr_number=v.hpr_number,
             home_district=v.district,
         )

@@ -413,3 +413,50 @@ def test_a_delivered_sms_shows_no_failure(world, client):
     assert [d.state for d in shown.deliveries] == ["delivered"] and shown.delivery_failed == []
     client.force_login(world.coordinator)
     assert b"delivery-failed" not in client.get(reverse("matching:index")).content
+
+
+# --- outages and the demo --------------------------------------------------------------------
+
+
+def test_offers_sent_while_the_broker_is_down_keep_their_sms_and_send_it_later(world):
+    from unittest import mock
+
+    from django.core.management import call_command
+    from kombu.exceptions import OperationalError
+
+    from config.celery import app
+    from outbox.backends import MemorySmsBackend
+    from outbox.tasks import message_send
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with mock.patch.object(
+            message_send, "apply_async", side_effect=OperationalError("Connection refused")
+        ):
+            offer = _offer(world)
+    finally:
+        app.conf.task_always_eager = previous
+    assert offer.status == Offer.Status.PENDING  # the coordinator's send succeeded
+    message = Message.objects.get(kind="matching.offer")
+    assert message.status == Message.Status.QUEUED and MemorySmsBackend.outbox == []
+
+    call_command("outbox_flush")
+
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert [number for number, _body in MemorySmsBackend.outbox] == [NUMBER]
+
+
+def test_the_demo_can_play_an_incoming_sms_from_the_command_line(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    offer = _offer(world)
+    out = StringIO()
+    call_command("sms_receive", "912 34 567", "nei", "takk", stdout=out)
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.DECLINED
+    assert "offers: offer_declined" in out.getvalue()
+    assert "91234567" not in out.getvalue()
