@@ -59,7 +59,10 @@ def offer_deadline(*, shift_start: dt.datetime, now: dt.datetime) -> dt.datetime
 
 
 def _language(worker: Worker) -> str:
-    """A volunteer gets offers in the language they registered in; others in the default."""
+    """The person's language of messages (HR sets it with the contact details; a volunteer's
+    is the one they registered in), else the default."""
+    if worker.language:
+        return worker.language
     volunteer = getattr(worker, "volunteer", None)
     if volunteer is not None and volunteer.language:
         return volunteer.language

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES
@@ -72,6 +73,11 @@ class WorkerContactForm(forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=32, required=False)
     contact_channel = forms.ChoiceField(
         label=_("Messages by"), choices=ContactChannel.choices, required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language of messages"),
+        choices=[("", _("Default (Norwegian Bokmål)")), *settings.LANGUAGES],
+        required=False,
     )
 
 

@@ -123,6 +123,7 @@ def _render_detail(request, placement, *, bound=None, contact_form=None, status=
                     "email": worker.email,
                     "phone": worker.phone,
                     "contact_channel": worker.contact_channel,
+                    "language": worker.language,
                 }
             ),
             "today": services.local_today(),

@@ -7,6 +7,7 @@ Staffing owns the `Worker` rows: other apps change them only through these funct
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,14 @@ from staffing.models import (
 )
 from staffing.models.workforce import hpr_validator
 
-AUDITED_WORKER_FIELDS = ("first_name", "last_name", "email", "phone", "contact_channel")
+AUDITED_WORKER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "contact_channel",
+    "language",
+)
 
 
 def _require_hr(by: User) -> None:
@@ -40,10 +48,16 @@ def _require_hr(by: User) -> None:
 
 @transaction.atomic
 def worker_contact_update(
-    *, worker: Worker, by: User, email: str, phone: str, contact_channel: str = ""
+    *,
+    worker: Worker,
+    by: User,
+    email: str,
+    phone: str,
+    contact_channel: str = "",
+    language: str | None = None,
 ) -> Worker:
     """Change a worker's contact details (personal data), with an audit entry per field.
-    An empty `contact_channel` keeps the person's choice."""
+    An empty `contact_channel` keeps the person's choice, `language=None` their language."""
     _require_hr(by)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     before = snapshot(worker, AUDITED_WORKER_FIELDS)
@@ -53,6 +67,10 @@ def worker_contact_update(
         if contact_channel not in ContactChannel.values:
             raise ValidationError(_("Choose e-mail, SMS or both."))
         worker.contact_channel = contact_channel
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise ValidationError(_("Choose a language of the list."))
+        worker.language = language
     changed = [name for name, old in before.items() if getattr(worker, name) != old]
     if changed:
         worker.save(update_fields=[*changed, "updated_at"])
@@ -96,6 +114,7 @@ def worker_upsert_for_volunteer(
     phone: str,
     hpr_number: str,
     contact_channel: str = "",
+    language: str = "",
     home_district: District | None,
     is_active: bool,
     qualifications: Iterable[Qualification],
@@ -114,6 +133,8 @@ def worker_upsert_for_volunteer(
     worker.phone = phone
     if contact_channel:
         worker.contact_channel = contact_channel
+    if language:
+        worker.language = language
     if worker.hpr_number != hpr_number:
         worker.hpr_number = hpr_number
         worker.hpr_verified_at = None

@@ -260,6 +260,7 @@ def _sync_worker(volunteer: Volunteer) -> Worker:
         email=volunteer.email,
         phone=volunteer.phone,
         contact_channel=volunteer.contact_channel,
+        language=volunteer.language,
         hpr_number=volunteer.hpr_number,
         home_district=volunteer.district,
         is_active=not volunteer.is_paused,

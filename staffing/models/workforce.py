@@ -169,6 +169,10 @@ class Worker(models.Model):
         default=ContactChannel.EMAIL,
         help_text=_("How offers, confirmations and reminders reach the person."),
     )
+    # The language of messages to the person; blank: the municipality's default (LANGUAGE_CODE).
+    language = models.CharField(
+        _("language of messages"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
     qualifications = models.ManyToManyField(
         Qualification, blank=True, related_name="workers", verbose_name=_("qualifications")
     )

@@ -74,3 +74,43 @@ def test_hr_changes_the_channel_with_the_contact_details_and_it_is_audited(clien
 def test_message_channels_follow_the_choice_and_fall_back(channel, email, phone, expected):
     worker = WorkerFactory.build(contact_channel=channel, email=email, phone=phone)
     assert worker.message_channels() == expected
+
+
+def test_hr_sets_the_language_of_messages_and_the_next_offer_sms_is_in_it(client, world):
+    from matching.offers import offer_send
+    from outbox.models import Message
+    from tests.matching.factories import proposal_in_home
+    from tests.placements.factories import make_placement
+
+    placement = make_placement(unit=world.home)
+    client.force_login(world.hr)
+    response = client.post(
+        reverse("placements:worker_contact", kwargs={"pk": placement.pk}),
+        {"email": "", "phone": "912 34 567", "contact_channel": "sms", "language": "en"},
+    )
+    assert response.status_code == 302
+    worker = Worker.objects.get(pk=placement.worker_id)
+    assert (worker.language, worker.contact_channel) == ("en", "sms")
+
+    from tests.matching.factories import employee
+
+    person = employee(world, phone="912 34 568", contact_channel="sms", language="en")
+    sent, errors = offer_send(
+        proposals=[proposal_in_home(world, worker=person)], by=world.coordinator
+    )
+    assert not errors
+    assert sent[0].language == "en"
+    assert Message.objects.get(kind="matching.offer").body.startswith("Dugnad: Can you take")
+
+
+def test_a_language_that_is_not_offered_is_refused(client, world):
+    from tests.placements.factories import make_placement
+
+    placement = make_placement(unit=world.home)
+    client.force_login(world.hr)
+    response = client.post(
+        reverse("placements:worker_contact", kwargs={"pk": placement.pk}),
+        {"email": "", "phone": "", "contact_channel": "sms", "language": "xx"},
+    )
+    assert response.status_code == 200
+    assert Worker.objects.get(pk=placement.worker_id).language == ""
