@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -265,7 +266,7 @@ def link_check(invitation: Invitation, now: dt.datetime | None = None) -> None:
                 "This link expired on %(date)s. If you still want to report your competence "
                 "or free capacity, contact the staffing coordinator."
             )
-            % {"date": invitation.inventory.valid_until.strftime("%d.%m.%Y")}
+            % {"date": date_format(invitation.inventory.valid_until, "SHORT_DATE_FORMAT")}
         )
     if not invitation.worker.is_active:
         raise LinkClosed(_("This link is no longer in use. Contact the staffing coordinator."))
