@@ -83,7 +83,8 @@ def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -
         "reminder": kind == "reminder",
     }
     channels = worker.message_channels()
-    with translation.override(settings.LANGUAGE_CODE):
+    language = worker.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         if kind == "reminder":
             subject = _("Reminder: %(title)s") % {"title": inventory.title}
         else:
@@ -101,7 +102,7 @@ def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -
                 kind=f"inventory.{kind}",
                 subject="" if sms else subject,
                 body=body,
-                language=settings.LANGUAGE_CODE,
+                language=language,
                 idempotency_key=f"{key}:sms" if sms else key,
             )
     return bool(channels)
@@ -447,7 +448,8 @@ def answer_reject(*, answer: Answer, by: User, note: str) -> Answer:
             "url": tokens.link_url(tokens.link_token(invitation)),
         }
         key = f"inventory.not_verified:{answer.pk}:{int(answer.verified_at.timestamp())}"
-        with translation.override(settings.LANGUAGE_CODE):
+        language = invitation.worker.language or settings.LANGUAGE_CODE
+        with translation.override(language):
             for channel, address in invitation.worker.message_channels():
                 sms = channel == Message.Channel.SMS
                 template = (
@@ -460,7 +462,7 @@ def answer_reject(*, answer: Answer, by: User, note: str) -> Answer:
                     kind="inventory.not_verified",
                     subject="" if sms else _("Your reported competence could not be verified"),
                     body=sms_text(body) if sms else body,
-                    language=settings.LANGUAGE_CODE,
+                    language=language,
                     idempotency_key=f"{key}:sms" if sms else key,
                 )
     return answer

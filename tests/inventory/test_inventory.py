@@ -565,3 +565,13 @@ def test_a_person_who_chose_sms_gets_the_link_by_sms_within_two_segments(client,
     reminders = Message.objects.filter(kind="inventory.reminder", channel="sms")
     assert reminders.count() == 2
     assert all(sms_segments(m.body).segments <= MAX_SEGMENTS for m in reminders)
+
+
+def test_the_link_comes_in_the_persons_language(world):
+    english = staff(world, language="en")
+    norwegian = staff(world)
+    started(world)
+    to_english = Message.objects.get(kind="inventory.invitation", recipient=english.email)
+    to_norwegian = Message.objects.get(kind="inventory.invitation", recipient=norwegian.email)
+    assert to_english.language == "en" and "Your personal link" in to_english.body
+    assert to_norwegian.language == "nb" and "Din personlige lenke" in to_norwegian.body
