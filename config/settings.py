@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.offers_expire",
         "schedule": 5 * 60,
     },
+    # reminders before the first shift and the day before each shift (matching/reminders.py)
+    "shift-reminders": {
+        "task": "matching.tasks.shift_reminders",
+        "schedule": 15 * 60,
+    },
     "onboarding-overdue-reminders": {
         "task": "placements.tasks.onboarding_notify_overdue",
         "schedule": crontab(hour=7, minute=0),
@@ -347,6 +352,14 @@ DUGNAD = {
     # Offers: the person has this many hours to answer, but never more than half the time
     # left before the shift starts (so a "no" leaves time to ask someone else).
     "OFFER_ANSWER_HOURS": env_float("DUGNAD_OFFER_ANSWER_HOURS", 24),
+    # "Offer automatically until filled": at most this many offers wait at once per open slot
+    # (the first yes takes it; the others are withdrawn with thanks).
+    "OFFER_MAX_WAITING_PER_SLOT": env_int("DUGNAD_OFFER_MAX_WAITING_PER_SLOT", 1),
+    # Reminders to placed people: one this many hours before their first shift, and one the
+    # day before each shift, sent from this hour (Europe/Oslo) on. 0 hours (or hour -1) switch
+    # them off.
+    "REMINDER_FIRST_SHIFT_HOURS": env_int("DUGNAD_REMINDER_FIRST_SHIFT_HOURS", 48),
+    "REMINDER_DAY_BEFORE_HOUR": env_int("DUGNAD_REMINDER_DAY_BEFORE_HOUR", 16),
     # Outgoing messages: a failed send is retried after 1, 2, 4 ... minutes (at most an hour
     # apart), OUTBOX_MAX_ATTEMPTS times in all (about 4 hours with the defaults), then marked
     # failed. Sent and failed messages are deleted after OUTBOX_KEEP_DAYS.

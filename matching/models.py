@@ -213,6 +213,18 @@ class Offer(models.Model):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
         BOTH = "both", _("E-mail and SMS")
+        # the coordinator records a yes given by phone and places the person (DESIGN.md:
+        # "Nobody is placed without saying yes"); kept in the § 14-3 record like any offer
+        PHONE = "phone", _("By phone (recorded by the coordinator)")
+
+    class Tier(models.TextChoices):
+        """Who is asked first under arbeidsmiljøloven § 14-3, recorded when the offer is
+        made (a person's position and wishes may change later)."""
+
+        MORE_HOURS = "more_hours", _("Part-timer who wants more hours")
+        INTERNAL = "internal", _("Other internal staff")
+        VOLUNTEER = "volunteer", _("Volunteer (new temporary hire)")
+        AGENCY = "agency", _("Agency temp")
 
     proposal = models.ForeignKey(
         Proposal,
@@ -238,6 +250,11 @@ class Offer(models.Model):
     recipient = models.CharField(_("sent to"), max_length=254, blank=True)
     # The mobile number (E.164) the SMS went to; an SMS answer from it finds the offer.
     phone = models.CharField(_("sent by SMS to"), max_length=20, blank=True)
+    tier = models.CharField(_("§ 14-3 group"), max_length=20, choices=Tier.choices, blank=True)
+    # sent by "offer automatically until filled" (on behalf of the coordinator who set it)
+    automatic = models.BooleanField(_("sent automatically"), default=False)
+    reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, default="nb")
     # sha256 of the random token in the link; the token itself is never stored
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -309,3 +326,28 @@ class Offer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.PENDING and timezone.now() < self.deadline
+
+
+class AutoOffer(models.Model):
+    """A need set to "offer automatically until filled": after a no, an expiry or a new run,
+    the next best is offered straight away, on behalf of the coordinator who set it."""
+
+    need = models.OneToOneField(
+        "needs.Need", on_delete=models.CASCADE, related_name="auto_offer", verbose_name=_("need")
+    )
+    enabled = models.BooleanField(_("offer automatically until filled"), default=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    changed_at = models.DateTimeField(_("set"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("automatic offers")
+        verbose_name_plural = _("automatic offers")
+
+    def __str__(self) -> str:
+        return f"{self.need_id}: {'on' if self.enabled else 'off'}"

@@ -29,15 +29,16 @@ def offer_addresses(worker: Worker) -> tuple[str, str, str]:
     return Offer.Channel.EMAIL, email, ""
 
 
-def message_key(offer: Offer, kind: str, channel: str) -> str:
+def message_key(offer: Offer, kind: str, channel: str, suffix: str = "") -> str:
     """The outbox's idempotency key of a message about an offer: one per offer, kind and
-    channel, so a repeated call never queues it twice (and the coordinator's pages find it)."""
-    key = f"{kind}:{offer.pk}"
+    channel, so a repeated call never queues it twice (and the coordinator's pages find it).
+    `suffix` tells apart messages of one kind sent more than once (the n-th reminder)."""
+    key = f"{kind}:{offer.pk}{suffix}"
     return key if channel == Message.Channel.EMAIL else f"{key}:sms"
 
 
 def offer_notify(
-    *, offer: Offer, kind: str, template: str, subject: str, context: dict
+    *, offer: Offer, kind: str, template: str, subject: str, context: dict, key_suffix: str = ""
 ) -> list[Message]:
     """Queue the message `kind` about `offer` by each of its channels, in the offer's language.
     `subject` is translated by the caller inside `translation.override(offer.language)`."""
@@ -51,7 +52,7 @@ def offer_notify(
                     subject=subject,
                     body=render_to_string(f"matching/email/{template}.txt", context),
                     language=offer.language,
-                    idempotency_key=message_key(offer, kind, Message.Channel.EMAIL),
+                    idempotency_key=message_key(offer, kind, Message.Channel.EMAIL, key_suffix),
                 )
             )
         if offer.by_sms:
@@ -62,7 +63,7 @@ def offer_notify(
                     kind=kind,
                     body=sms_text(render_to_string(f"matching/sms/{template}.txt", context)),
                     language=offer.language,
-                    idempotency_key=message_key(offer, kind, Message.Channel.SMS),
+                    idempotency_key=message_key(offer, kind, Message.Channel.SMS, key_suffix),
                 )
             )
     return sent

@@ -26,17 +26,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.tasks_by_name import task_send
 from matching import explain
 from matching.adapter import Reason
 from matching.adapter import why_not as adapter_why_not
-from matching.models import MatchingRun, Offer, Proposal, ProposalRejection
+from matching.models import AutoOffer, Offer, Proposal, ProposalRejection
 from matching.offer_messages import offer_addresses, offer_notify
-from matching.triggers import request_matching_run
 from needs.models import Need, Shift
 from outbox.services import message_enqueue
 from placements.models import Placement, PlacementShift
 from placements.services import PlacementOverlap, placement_create_for_approval
-from staffing.models import Worker, WorkerSource
+from staffing.models import EmployeeProfile, Worker, WorkerSource
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,35 @@ def _language(worker: Worker) -> str:
     return settings.LANGUAGE_CODE
 
 
+def person_language(worker: Worker) -> str:
+    return _language(worker)
+
+
+def tiers_for(worker_ids: Iterable[int]) -> dict[int, str]:
+    """Each worker's § 14-3 group (Offer.Tier): part-timers who want more hours first, then
+    other internal staff, volunteers (new temporary hires), agency temps last."""
+    worker_ids = list(worker_ids)
+    more = set(
+        EmployeeProfile.objects.filter(
+            worker_id__in=worker_ids, wants_more_hours=True, position_percent__lt=100
+        ).values_list("worker_id", flat=True)
+    )
+    out: dict[int, str] = {}
+    for pk, source in Worker.objects.filter(pk__in=worker_ids).values_list("pk", "source"):
+        if source == WorkerSource.AGENCY:
+            out[pk] = Offer.Tier.AGENCY
+        elif source == WorkerSource.VOLUNTEER:
+            out[pk] = Offer.Tier.VOLUNTEER
+        elif pk in more:
+            out[pk] = Offer.Tier.MORE_HOURS
+        else:
+            out[pk] = Offer.Tier.INTERNAL
+    return out
+
+
+TIER_ORDER = {tier: i for i, tier in enumerate(Offer.Tier.values)}
+
+
 def offer_context(offer: Offer) -> dict:
     """What the offer's page and e-mails show: shift, unit and address, qualification and
     the contact person at the unit."""
@@ -93,7 +122,35 @@ def _shift_context(offer: Offer) -> dict:
 # --- sending ---------------------------------------------------------------------------------
 
 
-def _send_one(*, proposal: Proposal, by: User, now: dt.datetime) -> Offer:
+def _offer_message(offer: Offer, token: str, *, reminder: bool = False) -> None:
+    """The offer with its link, by the offer's channels; a reminder carries a fresh link."""
+    need = offer.shift.need
+    with translation.override(offer.language):
+        if reminder:
+            subject = _("Reminder: can you take a shift at %(unit)s?") % {"unit": need.unit.name}
+        else:
+            subject = _("Can you take a shift at %(unit)s?") % {"unit": need.unit.name}
+    offer_notify(
+        offer=offer,
+        kind="matching.offer_reminder" if reminder else "matching.offer",
+        template="offer",
+        subject=subject,
+        context={**_shift_context(offer), "url": offer_url(token), "reminder": reminder},
+        key_suffix=f":{offer.reminders}" if reminder else "",
+    )
+
+
+def offer_send_one(
+    *,
+    proposal: Proposal,
+    by: User,
+    now: dt.datetime,
+    automatic: bool = False,
+    max_waiting: int | None = None,
+) -> Offer:
+    """Send one offer inside the caller's transaction. With `max_waiting`, refuse when the
+    shift already has that many offers waiting per open slot (checked under the shift's
+    lock, so two automatic rounds never overshoot)."""
     worker = (
         Worker.objects.select_for_update(of=("self",))
         .select_related("agency")
@@ -114,6 +171,11 @@ def _send_one(*, proposal: Proposal, by: User, now: dt.datetime) -> Offer:
         raise ValidationError(_("You cannot approve a placement for a need you submitted."))
     if need.state != Need.State.SUBMITTED or shift.cancelled_at is not None or shift.start <= now:
         raise ValidationError(_("The shift is no longer open."))
+    if max_waiting is not None:
+        placed = PlacementShift.objects.filter(shift=shift, is_active=True).count()
+        waiting = Offer.objects.pending().filter(shift=shift).count()
+        if waiting >= (shift.headcount - placed) * max_waiting:
+            raise ValidationError(_("Enough offers are waiting for an answer on this shift."))
     reason = adapter_why_not(worker_id=worker.pk, shift_id=shift.pk, now=now)
     if reason is not None:
         raise ValidationError(explain.reason_sentence(worker.full_name, reason))
@@ -139,18 +201,12 @@ def _send_one(*, proposal: Proposal, by: User, now: dt.datetime) -> Offer:
         sent_by=by,
         sent_at=now,
         deadline=offer_deadline(shift_start=shift.start, now=now),
+        tier=tiers_for([worker.pk])[worker.pk],
+        automatic=automatic,
     )
     proposal.status = Proposal.Status.OFFERED
     proposal.save(update_fields=["status"])
-    with translation.override(language):
-        subject = _("Can you take a shift at %(unit)s?") % {"unit": need.unit.name}
-    offer_notify(
-        offer=offer,
-        kind="matching.offer",
-        template="offer",
-        subject=subject,
-        context={**_shift_context(offer), "url": offer_url(token)},
-    )
+    _offer_message(offer, token)
     return offer
 
 
@@ -164,7 +220,7 @@ def offer_send(*, proposals: Iterable[Proposal], by: User) -> tuple[list[Offer],
     for proposal in proposals:
         try:
             with transaction.atomic():
-                offers.append(_send_one(proposal=proposal, by=by, now=timezone.now()))
+                offers.append(offer_send_one(proposal=proposal, by=by, now=timezone.now()))
         except ValidationError as exc:
             errors.append(f"{proposal.worker.full_name}: {' '.join(exc.messages)}")
     return offers, errors
@@ -234,9 +290,26 @@ def _lock(offer: Offer) -> tuple[Worker, Shift, Offer, Proposal | None]:
     return worker, shift, offer, proposal
 
 
+SLOT_REFILL = "matching.tasks.slot_refill"
+
+
+def slot_refill_request(shift_id: int) -> None:
+    """After the commit, ask a worker to propose (and, in automatic mode, offer) the next best
+    for this shift only (matching.refill.slot_refill). A broker that is down is logged: the
+    expiry task's round every few minutes catches up."""
+
+    def send() -> None:
+        try:
+            task_send(SLOT_REFILL, args=(shift_id,))
+        except Exception:
+            logger.warning("slot refill not queued (broker unavailable)", exc_info=True)
+
+    transaction.on_commit(send)
+
+
 def _slot_back_to_matching(*, offer: Offer, proposal: Proposal | None, reason: str) -> None:
     """The person is not taking the slot: matching never proposes them for it again (as a
-    coordinator's rejection) and runs again for it."""
+    coordinator's rejection) and proposes the next best for this slot only."""
     if proposal is not None and proposal.status == Proposal.Status.OFFERED:
         proposal.status = Proposal.Status.REJECTED
         proposal.decided_at = timezone.now()
@@ -247,7 +320,7 @@ def _slot_back_to_matching(*, offer: Offer, proposal: Proposal | None, reason: s
         shift_id=offer.shift_id,
         defaults={"reason": reason[:300], "rejected_by": None},
     )
-    request_matching_run(trigger=MatchingRun.Trigger.OFFER_ANSWERED)
+    slot_refill_request(offer.shift_id)
 
 
 def _refuse_yes(*, offer: Offer, proposal: Proposal | None, why: str, now: dt.datetime) -> Answer:
@@ -319,6 +392,7 @@ def offer_accept(*, offer: Offer) -> Answer:
             proposal.decided_at = now
             proposal.placement = placement
             proposal.save(update_fields=["status", "decided_by", "decided_at", "placement"])
+        offers_close_when_filled(shift=shift, now=now)
         with translation.override(offer.language):
             subject = _("You are booked at %(unit)s") % {"unit": need.unit.name}
         offer_notify(
@@ -335,6 +409,67 @@ def offer_accept(*, offer: Offer) -> Answer:
             "before your first shift."
         ),
         offer,
+    )
+
+
+def offer_record_phone_yes(
+    *, proposal: Proposal | None, worker: Worker, shift: Shift, placement: Placement, by: User
+) -> Offer:
+    """A coordinator's approval places the person on a yes they gave by phone (DESIGN.md:
+    "Nobody is placed without saying yes ... or from a coordinator recording that the person
+    said yes by phone, with who and when"): kept as an accepted offer by phone, so the § 14-3
+    record and the slot's state show it as such. Inside the approval's transaction."""
+    now = timezone.now()
+    offer = Offer.objects.create(
+        proposal=proposal,
+        worker=worker,
+        shift=shift,
+        slot_index=proposal.slot_index if proposal is not None else 0,
+        status=Offer.Status.ACCEPTED,
+        channel=Offer.Channel.PHONE,
+        language=_language(worker),
+        token_hash=token_hash(secrets.token_urlsafe(32)),  # no link: nothing to answer
+        code="".join(secrets.choice(CODE_ALPHABET) for _i in range(5)),
+        sent_by=by,
+        sent_at=now,
+        deadline=now,
+        answered_at=now,
+        tier=tiers_for([worker.pk])[worker.pk],
+        note=_("Said yes by phone; recorded by the coordinator.")[:300],
+        placement=placement,
+    )
+    offers_close_when_filled(shift=shift, now=now)
+    return offer
+
+
+def offers_close_when_filled(*, shift: Shift, now: dt.datetime) -> int:
+    """Once the shift has all its people, the offers still waiting on it (several wait per
+    slot when DUGNAD["OFFER_MAX_WAITING_PER_SLOT"] > 1) are withdrawn with thanks."""
+    placed = PlacementShift.objects.filter(shift=shift, is_active=True).count()
+    if placed < shift.headcount:
+        return 0
+    waiting = list(Offer.objects.pending().filter(shift=shift).select_related("proposal"))
+    for other in waiting:
+        other.status = Offer.Status.WITHDRAWN
+        other.closed_at = now
+        other.note = _("The shift was filled by someone else.")[:300]
+        other.save(update_fields=["status", "closed_at", "note"])
+        if other.proposal is not None and other.proposal.status == Proposal.Status.OFFERED:
+            other.proposal.delete()
+        offer_tell_withdrawn(other, filled=True)
+    return len(waiting)
+
+
+def offer_tell_withdrawn(offer: Offer, *, filled: bool = False, changed: bool = False) -> None:
+    """The person is told the offer no longer stands (and why: filled, or the shift changed)."""
+    with translation.override(offer.language):
+        subject = _("An offer has been withdrawn")
+    offer_notify(
+        offer=offer,
+        kind="matching.offer_withdrawn",
+        template="offer_withdrawn",
+        subject=subject,
+        context={**_shift_context(offer), "filled": filled, "changed": changed},
     )
 
 
@@ -374,18 +509,41 @@ def offer_withdraw(*, offer: Offer, by: User) -> Offer:
         offer.closed_by = by
         offer.closed_at = timezone.now()
         offer.save(update_fields=["status", "closed_by", "closed_at"])
-        if proposal is not None and proposal.status == Proposal.Status.OFFERED:
+        if is_automatic(offer.shift.need_id):
+            # In automatic mode the proposal would be offered again at once: the coordinator's
+            # withdrawal counts as a no to this person for this slot, and the next best is asked.
+            _slot_back_to_matching(
+                offer=offer, proposal=proposal, reason=_("Offer withdrawn by the coordinator.")
+            )
+        elif proposal is not None and proposal.status == Proposal.Status.OFFERED:
             proposal.status = Proposal.Status.PROPOSED
             proposal.save(update_fields=["status"])
-        with translation.override(offer.language):
-            subject = _("An offer has been withdrawn")
-        offer_notify(
-            offer=offer,
-            kind="matching.offer_withdrawn",
-            template="offer_withdrawn",
-            subject=subject,
-            context=_shift_context(offer),
-        )
+        offer_tell_withdrawn(offer)
+    return offer
+
+
+def is_automatic(need_id: int) -> bool:
+    return AutoOffer.objects.filter(need_id=need_id, enabled=True).exists()
+
+
+def offer_remind(*, offer: Offer, by: User) -> Offer:
+    """Ask again. The link is sent anew: only the token's hash is stored, so the reminder
+    carries a fresh token and the earlier link stops working."""
+    if not by.has_role(Role.COORDINATOR):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        _worker, _shift, offer, _proposal = _lock(offer)
+        if offer.status != Offer.Status.PENDING or now >= offer.deadline:
+            raise ValidationError(_("This offer is no longer waiting for an answer."))
+        if not (offer.by_email or offer.by_sms):
+            raise ValidationError(_("There is no address to remind: call instead."))
+        token = secrets.token_urlsafe(32)
+        offer.token_hash = token_hash(token)
+        offer.reminders += 1
+        offer.reminded_at = now
+        offer.save(update_fields=["token_hash", "reminders", "reminded_at"])
+        _offer_message(offer, token, reminder=True)
     return offer
 
 

@@ -26,6 +26,7 @@ from matching.adapter import (
 from matching.adapter import why_not as adapter_why_not
 from matching.engine import solve
 from matching.models import MatchingRun, Offer, Proposal, ProposalRejection, UnfilledSlot
+from matching.offers import offer_record_phone_yes
 from needs.models import Need, Shift
 from placements.models import Placement, PlacementShift
 from placements.services import PlacementOverlap, placement_create_for_approval
@@ -175,7 +176,9 @@ def _conflict(worker: Worker, shift: Shift) -> Reason | None:
 
 
 def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
-    """Approve inside the caller's transaction. Locks in a fixed order (worker, shift,
+    """Approve inside the caller's transaction: the coordinator places the person on a yes
+    they gave by phone, recorded as an accepted offer by phone (matching.offers
+    `offer_record_phone_yes`); the person's own yes comes through an offer instead. Locks in a fixed order (worker, shift,
     proposal) so that concurrent approvals serialise per worker and never deadlock."""
     worker = Worker.objects.select_for_update().get(pk=proposal.worker_id)
     shift = Shift.objects.select_for_update().select_related("need").get(pk=proposal.shift_id)
@@ -210,6 +213,10 @@ def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
     proposal.decided_at = now
     proposal.placement = placement
     proposal.save(update_fields=["status", "decided_by", "decided_at", "placement"])
+    # an approval is the coordinator's record of a yes given by phone, kept as such
+    offer_record_phone_yes(
+        proposal=proposal, worker=worker, shift=shift, placement=placement, by=by
+    )
     return placement
 
 

@@ -83,10 +83,21 @@ def _run_locked(trigger: str, requested_by_id: int | None) -> int | None:
             if rerun:
                 cache.delete(RERUN_KEY)
                 run = matching_run_execute(trigger=rerun)
+        _auto_round_after_run()
         return run.pk
     finally:
         if cache.get(LOCK_KEY) == token:
             cache.delete(LOCK_KEY)
+
+
+def _auto_round_after_run() -> None:
+    """New proposals appeared: needs in automatic mode offer them straight away."""
+    from matching.refill import offers_auto_round
+
+    try:
+        offers_auto_round()
+    except Exception:  # the proposals are saved; the next round (beat) offers them
+        logger.exception("automatic offers after a run failed")
 
 
 @shared_task(name="matching.tasks.matching_run")
@@ -113,5 +124,31 @@ def matching_watchdog() -> int:
 @shared_task(name="matching.tasks.offers_expire")
 def offers_expire() -> int:
     from matching.offers import offers_expire as expire
+    from matching.refill import offers_auto_round
 
-    return expire()
+    expired = expire()
+    offers_auto_round()  # also catches a refill that a down broker lost
+    return expired
+
+
+@shared_task(name="matching.tasks.slot_refill")
+def slot_refill(shift_id: int) -> int:
+    """After a no, an expiry or a refused yes: the next best for this shift only."""
+    from matching.refill import slot_refill as refill
+
+    result = refill(shift_id=shift_id)
+    return len(result.proposed) + len(result.offered)
+
+
+@shared_task(name="matching.tasks.offers_auto_round")
+def offers_auto_round(need_id: int | None = None) -> int:
+    from matching.refill import offers_auto_round as auto_round
+
+    return auto_round(need_id=need_id)
+
+
+@shared_task(name="matching.tasks.shift_reminders")
+def shift_reminders() -> int:
+    from matching.reminders import shift_reminders_send
+
+    return shift_reminders_send()

@@ -13,4 +13,6 @@ urlpatterns = [
     path("proposals/<int:pk>/offer/", views.proposal_offer, name="offer"),
     path("needs/<int:pk>/offer/", views.need_offer_all, name="offer_all"),
     path("offers/<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
+    path("offers/<int:pk>/remind/", views.offer_remind, name="remind"),
+    path("needs/<int:pk>/auto/", views.need_auto_offer, name="auto"),
 ]

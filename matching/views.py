@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -9,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from matching import offers, selectors, services
+from matching import offers, refill, selectors, services, slot_states
 from matching.forms import OfferAnswerForm, PickAlternativeForm, RejectForm
+from matching.models import AutoOffer
 from matching.triggers import matching_run_request_now
 from staffing.models import Worker
 
@@ -143,6 +146,43 @@ def proposal_pick(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers: the coordinator's side ----------------------------------------------------------
 
 
+def _back(request: HttpRequest, default: str = "matching:index") -> HttpResponse:
+    """Back to the page the action came from (a need's page or /matching/), never elsewhere."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def need_slots_section(*, request: HttpRequest, need) -> str:
+    """The need's page (needs.views.need_detail, through needs.hooks): the state of every
+    slot. Coordinators see who and act on it; the unit's leader sees names only once a person
+    has said yes."""
+    user = request.user
+    is_coordinator = user.has_role(COORDINATOR)
+    if need.state == need.State.DRAFT:
+        return ""
+    shift_slots = slot_states.slot_states_for_need(need)
+    history = sorted(
+        (o for row in shift_slots for o in row.history), key=lambda o: (o.shift.start, -o.pk)
+    )
+    return render_to_string(
+        "matching/includes/need_slots.html",
+        {
+            "need": need,
+            "shift_slots": shift_slots,
+            "history": history,
+            "is_coordinator": is_coordinator,
+            "auto_on": AutoOffer.objects.filter(need=need, enabled=True).exists(),
+            "can_offer": any(slot.state == "proposed" for row in shift_slots for slot in row.slots),
+            "here": request.get_full_path(),
+        },
+        request=request,
+    )
+
+
 def _tell_sent(request, sent, errors) -> None:
     if sent:
         messages.success(request, _("%(n)s offers sent.") % {"n": len(sent)})
@@ -156,7 +196,7 @@ def proposal_offer(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(request.user, pk)
     sent, errors = offers.offer_send(proposals=[proposal], by=request.user)
     _tell_sent(request, sent, errors)
-    return redirect("matching:index")
+    return _back(request)
 
 
 @role_required(COORDINATOR)
@@ -165,7 +205,7 @@ def need_offer_all(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get_for_coordinator(request.user, pk)
     sent, errors = offers.offer_send_for_need(need=need, by=request.user)
     _tell_sent(request, sent, errors)
-    return redirect("matching:index")
+    return _back(request)
 
 
 @role_required(COORDINATOR)
@@ -178,7 +218,40 @@ def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("The offer was withdrawn."))
-    return redirect("matching:index")
+    return _back(request)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def offer_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get_for_user(request.user, pk)
+    try:
+        offers.offer_remind(offer=offer, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("A reminder with a new link was sent."))
+    return _back(request)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def need_auto_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    need = selectors.need_get_for_coordinator(request.user, pk)
+    enabled = request.POST.get("enabled") == "on"
+    try:
+        refill.need_auto_offer_set(need=need, enabled=enabled, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        if enabled:
+            messages.success(
+                request,
+                _("The need is offered automatically until filled: the best are asked first."),
+            )
+        else:
+            messages.success(request, _("Automatic offers stopped for this need."))
+    return _back(request, "matching:index")
 
 
 # --- offers: the person's page ---------------------------------------------------------------

@@ -21,6 +21,9 @@ _on_shifts_changed: list[Callable[..., Any]] = []
 _counters: dict[str, Callable[[], QuerySet]] = {}
 # fn() -> Prefetch on Shift, for the shift table of a need's page
 _shift_prefetches: list[Callable[[], Prefetch]] = []
+# fn(*, request, need) -> str: a rendered part of a need's page below its shifts (matching shows
+# the state of every slot there), or "" to show nothing
+_need_sections: list[Callable[..., str]] = []
 
 
 def on_shifts_cancelled(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -42,6 +45,16 @@ def register_counter(name: str, rows: Callable[[], QuerySet]) -> None:
 def register_shift_prefetch(fn: Callable[[], Prefetch]) -> None:
     if fn not in _shift_prefetches:
         _shift_prefetches.append(fn)
+
+
+def register_need_section(fn: Callable[..., str]) -> Callable[..., str]:
+    if fn not in _need_sections:
+        _need_sections.append(fn)
+    return fn
+
+
+def need_sections(*, request: Any, need: Any) -> list[str]:
+    return [html for fn in _need_sections if (html := fn(request=request, need=need))]
 
 
 def shifts_cancelled(*, need: Any, shift_ids: list[int], reason: str) -> None:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.pagination import paginate
-from needs import selectors, services
+from needs import hooks, selectors, services
 from needs.filters import NeedOverviewFilter
 from needs.forms import CancelForm, NeedCreateForm, NeedEditForm, ShiftFormSet, ShiftRowForm
 from needs.models import Need
@@ -93,7 +93,12 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "needs/need_detail.html",
-        {"need": need, "shifts": shifts, "can_change": can_change},
+        {
+            "need": need,
+            "shifts": shifts,
+            "can_change": can_change,
+            "sections": hooks.need_sections(request=request, need=need),
+        },
     )
 
 

@@ -29,6 +29,15 @@ PAGES = [
     Page("matching:offer", roles(COORDINATOR), kwargs=_proposal, method="post", ok_status=(302,)),
     Page("matching:offer_all", roles(COORDINATOR), kwargs=_need, method="post", ok_status=(302,)),
     Page("matching:withdraw", roles(COORDINATOR), kwargs=_offer, method="post", ok_status=(302,)),
+    Page("matching:remind", roles(COORDINATOR), kwargs=_offer, method="post", ok_status=(302,)),
+    Page(
+        "matching:auto",
+        roles(COORDINATOR),
+        kwargs=_need,
+        method="post",
+        data=lambda w: {"enabled": "on"},
+        ok_status=(302,),
+    ),
     # the person's own page: the link is the key, whoever holds it
     Page("offers:answer", PUBLIC, kwargs=_offer_token),
     Page(

@@ -243,14 +243,20 @@ def test_cancelling_a_placed_shift_ends_the_placement_and_tells_coordinators(
     assert PlacementShift.objects.filter(shift=drop).count() == 2  # kept, not deleted
     assert not Proposal.objects.filter(pk=other_proposal.pk).exists()
     # one message per coordinator, through the outbox
-    recipients = [m.to for m in mail.outbox]
+    kinds = dict(Message.objects.values_list("recipient", "kind"))
+    to_coordinators = [m for m in mail.outbox if kinds[m.to[0]] == "placements.shifts_cancelled"]
+    recipients = [m.to for m in to_coordinators]
     assert sorted(recipients) == sorted([[email] for email in coordinator_emails()])
     assert [world.coordinator.email] in recipients
-    assert [world.leader.email] not in recipients
-    assert all("Oda Fiktivsen" in m.body for m in mail.outbox)
-    assert set(Message.objects.values_list("kind", "status")) == {
-        ("placements.shifts_cancelled", Message.Status.SENT)
-    }
+    assert [world.leader.email] not in [m.to for m in mail.outbox]
+    assert all("Oda Fiktivsen" in m.body for m in to_coordinators)
+    # and each person placed on the cancelled shift is told too (matching.notices)
+    assert sorted(
+        Message.objects.filter(kind="matching.shifts_cancelled").values_list(
+            "recipient", flat=True
+        )
+    ) == sorted([worker.email, both.worker.email])
+    assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}
 
 
 def test_cancelling_a_need_cancels_every_shift_and_ends_placements(
@@ -267,7 +273,10 @@ def test_cancelling_a_need_cancels_every_shift_and_ends_placements(
     placed.placement.refresh_from_db()
     assert placed.placement.status == Placement.Status.ENDED
     assert placed.placement.end_reason == "Utbruddet er over"
-    assert len(mail.outbox) == len(coordinator_emails())
+    # the coordinators, and the person placed (told that the placement has ended)
+    assert len(mail.outbox) == len(coordinator_emails()) + 1
+    told = Message.objects.get(kind="matching.shifts_cancelled")
+    assert told.recipient == placed.worker.email and "Utbruddet er over" in told.body
     trigger.assert_called_once()
 
 
