@@ -236,7 +236,7 @@ def test_the_cap_lets_several_wait_and_the_first_yes_takes_the_slot(
     other = Offer.objects.get(worker=first)
     assert other.status == Offer.Status.WITHDRAWN
     told = Message.objects.get(kind="matching.offer_withdrawn", recipient=first.email)
-    assert "filled" in told.body or "fylt" in told.body
+    assert "filled by someone else" in told.body or "besatt av en annen" in told.body
     assert not Offer.objects.filter(worker=third).exists()
     assert PlacementShift.objects.filter(shift__need=need, is_active=True).count() == 1
 
