@@ -171,8 +171,10 @@ def offer_send_one(
         raise ValidationError(_("You cannot approve a placement for a need you submitted."))
     if need.state != Need.State.SUBMITTED or shift.cancelled_at is not None or shift.start <= now:
         raise ValidationError(_("The shift is no longer open."))
+    placed = PlacementShift.objects.filter(shift=shift, is_active=True).count()
+    if placed >= shift.headcount:
+        raise ValidationError(_("The shift is already fully staffed."))
     if max_waiting is not None:
-        placed = PlacementShift.objects.filter(shift=shift, is_active=True).count()
         waiting = Offer.objects.pending().filter(shift=shift).count()
         if waiting >= (shift.headcount - placed) * max_waiting:
             raise ValidationError(_("Enough offers are waiting for an answer on this shift."))

@@ -29,7 +29,7 @@ def _need_in_every_state(world):
     shifts = list(need.shifts.order_by("start"))
     people = [employee(world, phone=f"+47 900 00 00{i}") for i in range(8)]
     _proposal(need, people[1], shifts[1])
-    offered, _t = offer_sent(world, proposal=_proposal(need, people[2], shifts[2]))
+    _offered, _t = offer_sent(world, proposal=_proposal(need, people[2], shifts[2]))
     declined, _t = offer_sent(world, proposal=_proposal(need, people[3], shifts[3]))
     offer_decline(offer=declined, reason="Bortreist")
     expired, _t = offer_sent(world, proposal=_proposal(need, people[4], shifts[4]))
@@ -53,7 +53,7 @@ def test_each_slot_shows_its_state(world):
     rows = slot_states_for_need(need)
 
     assert [row.slots[0].state for row in rows] == EXPECTED
-    assert [row.slots[0].worker for row in rows] == [None] + people[1:]
+    assert [row.slots[0].worker for row in rows] == [None, *people[1:]]
     offered = rows[2].slots[0]
     assert offered.since is not None and offered.deadline > offered.since
     assert rows[3].slots[0].reason == "Bortreist"

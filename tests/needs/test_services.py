@@ -252,9 +252,7 @@ def test_cancelling_a_placed_shift_ends_the_placement_and_tells_coordinators(
     assert all("Oda Fiktivsen" in m.body for m in to_coordinators)
     # and each person placed on the cancelled shift is told too (matching.notices)
     assert sorted(
-        Message.objects.filter(kind="matching.shifts_cancelled").values_list(
-            "recipient", flat=True
-        )
+        Message.objects.filter(kind="matching.shifts_cancelled").values_list("recipient", flat=True)
     ) == sorted([worker.email, both.worker.email])
     assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}
 
