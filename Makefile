@@ -51,6 +51,8 @@ browser: install
 # The end-to-end figure goes through PostgreSQL (a throwaway database `dugnad_bench`); at demo
 # scale 12.5 the demo has about 2,000 open slots (size M).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench
+# Offers go through a real Celery worker (bench_offers starts one) on this Redis database.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 bench: install
 	$(BIN)/python -m matching.engine bench --sizes S,M,L,MS,LS
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || \
@@ -58,6 +60,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching --scale 12.5
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_offers_sms --slots 500 --failure-rate 0.1
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python manage.py bench_offers --scale 10
 
 # Registrations per second on the public form through gunicorn on PostgreSQL (prints figures;
 # scripts/bench-register.sh says how). A throwaway database `dugnad_bench_register`.

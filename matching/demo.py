@@ -1,12 +1,25 @@
-"""Demo: a first matching run, and a few approved placements so every role has work to see.
+"""Demo: a first matching run, a few approved placements, and offers in every state (waiting,
+accepted, declined with a reason, expired, withdrawn; one need offered automatically) so every
+role has work to see.
 
 Runs only when the demo has never been matched, so loading the demo twice changes nothing.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
-from matching.models import MatchingRun, Proposal
+from matching.models import AutoOffer, MatchingRun, Offer, Proposal
+from matching.offers import (
+    offer_accept,
+    offer_decline,
+    offer_send,
+    offer_withdraw,
+    offers_expire,
+)
 from matching.services import matching_run_execute, proposal_approve
 
 APPROVALS = 12
@@ -42,4 +55,52 @@ def load(*, scale: float, seed: int) -> dict[str, int]:
         except ValidationError:
             continue
         approved += 1
-    return {"matching_runs": 1, "proposals": run.filled, "placements": approved}
+    offers = _offers(run=run, coordinator=coordinator, leader_units=leader_units)
+    return {"matching_runs": 1, "proposals": run.filled, "placements": approved, **offers}
+
+
+DECLINE_REASONS = ["Bortreist den uka", "Jobber allerede den dagen", ""]
+
+
+def _offers(*, run: MatchingRun, coordinator: User, leader_units: set[str]) -> dict[str, int]:
+    """Offers in every state, the leader's units first so leader@ sees them on their needs."""
+    proposals = sorted(
+        Proposal.objects.filter(run=run, status=Proposal.Status.PROPOSED)
+        .exclude(worker__email="")
+        .select_related("shift__need__unit", "worker"),
+        key=lambda p: (
+            not p.shift.need.unit.code.startswith(tuple(leader_units) or ("-",)),
+            p.shift.start,
+            p.pk,
+        ),
+    )[:40]
+    sent, _errors = offer_send(proposals=proposals[:14], by=coordinator)
+    counts = {"offers": len(sent)}
+    # with answers: two yes, three no, two expired, one withdrawn; the rest wait
+    for offer in sent[0:2]:
+        offer_accept(offer=offer)
+    for i, offer in enumerate(sent[2:5]):
+        offer_decline(offer=offer, reason=DECLINE_REASONS[i % len(DECLINE_REASONS)])
+    late = [o.pk for o in sent[5:7]]
+    Offer.objects.filter(pk__in=late).update(deadline=timezone.now() - dt.timedelta(minutes=1))
+    offers_expire()
+    for offer in sent[7:8]:
+        offer_withdraw(offer=offer, by=coordinator)
+    counts["offers_answered"] = min(len(sent), 8)
+    # one need offered automatically until filled
+    auto = next(
+        (
+            p.shift.need
+            for p in proposals[14:]
+            if p.status == Proposal.Status.PROPOSED
+            and coordinator.pk not in (p.shift.need.created_by_id, p.shift.need.submitted_by_id)
+        ),
+        None,
+    )
+    if auto is not None:
+        with transaction.atomic():
+            AutoOffer.objects.create(need=auto, changed_by=coordinator)
+        from matching.refill import offers_auto_round
+
+        counts["offers_automatic"] = offers_auto_round(need_id=auto.pk)
+    return counts

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LineField
+from core.dates import SHIFT_DATES
+from core.forms import DateRangeField, LineField
 from core.i18n import pick
+from staffing.models import Unit
 
 
 class RejectForm(forms.Form):
@@ -36,3 +38,32 @@ class OfferAnswerForm(forms.Form):
         required=False,
         help_text=_("If you say no, you may tell us why. It helps us ask better next time."),
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class Section143Form(forms.Form):
+    """The § 14-3 report's choice: a unit (with its sub-units) or all, and a period."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.order_by("name"),
+        required=False,
+        empty_label=_("All units"),
+    )
+    date_from = DateRangeField(label=_("From"), date_range=SHIFT_DATES, widget=DateInput)
+    date_to = DateRangeField(label=_("To"), date_range=SHIFT_DATES, widget=DateInput)
+
+    MAX_DAYS = 400
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", _("The end of the period cannot be before its start."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("date_to", _("Choose a period of at most 400 days."))
+        return data

@@ -15,4 +15,6 @@ urlpatterns = [
     path("offers/<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
     path("offers/<int:pk>/remind/", views.offer_remind, name="remind"),
     path("needs/<int:pk>/auto/", views.need_auto_offer, name="auto"),
+    path("section-14-3/", views.section_14_3_report, name="section_14_3"),
+    path("section-14-3/export/", views.section_14_3_export, name="section_14_3_export"),
 ]

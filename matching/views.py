@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from matching import offers, refill, selectors, services, slot_states
-from matching.forms import OfferAnswerForm, PickAlternativeForm, RejectForm
+from matching import offers, refill, section_14_3, selectors, services, slot_states
+from matching.forms import OfferAnswerForm, PickAlternativeForm, RejectForm, Section143Form
 from matching.models import AutoOffer
 from matching.triggers import matching_run_request_now
 from staffing.models import Worker
@@ -252,6 +253,55 @@ def need_auto_offer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Automatic offers stopped for this need."))
     return _back(request, "matching:index")
+
+
+# --- the § 14-3 record ------------------------------------------------------------------------
+
+
+def _section_14_3_form(request: HttpRequest) -> Section143Form:
+    today = timezone.localdate()
+    data = request.GET.copy() if request.GET else None
+    if data is not None:
+        data.setdefault("date_from", "")
+        data.setdefault("date_to", "")
+    return Section143Form(
+        data or {"date_from": today.replace(day=1).isoformat(), "date_to": today.isoformat()}
+    )
+
+
+@role_required(COORDINATOR)
+def section_14_3_report(request: HttpRequest) -> HttpResponse:
+    form = _section_14_3_form(request)
+    rows, total = [], None
+    if form.is_valid():
+        rows = section_14_3.section_14_3_report(**form.cleaned_data)
+        total = section_14_3.section_14_3_total(rows)
+    return render(
+        request,
+        "matching/section_14_3.html",
+        {"form": form, "rows": rows, "total": total, "query": request.GET.urlencode()},
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@role_required(COORDINATOR)
+def section_14_3_export(request: HttpRequest) -> HttpResponse:
+    form = _section_14_3_form(request)
+    if not form.is_valid():
+        return render(
+            request,
+            "matching/section_14_3.html",
+            {"form": form, "rows": [], "total": None, "query": ""},
+            status=400,
+        )
+    rows = section_14_3.section_14_3_report(**form.cleaned_data)
+    data = form.cleaned_data
+    response = StreamingHttpResponse(
+        section_14_3.section_14_3_csv(rows), content_type="text/csv; charset=utf-8"
+    )
+    name = f"paragraf-14-3_{data['date_from']:%Y-%m-%d}_{data['date_to']:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- offers: the person's page ---------------------------------------------------------------

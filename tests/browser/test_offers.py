@@ -20,7 +20,7 @@ def offer_world(transactional_db, world, settings):
     return world, need, worker
 
 
-def test_the_coordinator_offers_the_person_says_yes_and_hr_sees_the_checklist(
+def test_the_coordinator_offers_the_person_says_yes_the_leader_sees_it_and_hr_the_checklist(
     page, chromium, live_server, offer_world
 ):
     world, need, worker = offer_world
@@ -49,6 +49,14 @@ def test_the_coordinator_offers_the_person_says_yes_and_hr_sees_the_checklist(
     assert offer.status == Offer.Status.ACCEPTED
     placement = Placement.objects.get()
     assert placement.worker == worker
+
+    # the unit's leader sees the slot accepted, and who said yes
+    page.context.clear_cookies()
+    login(page, world.leader.email)
+    page.goto(f"/needs/{need.pk}/")
+    slot = page.locator("tr.slot").first
+    assert "takket ja" in slot.inner_text()
+    assert "Sigrid" in slot.inner_text()
 
     page.context.clear_cookies()
     login(page, world.hr.email)

@@ -47,6 +47,8 @@ PAGES = [
         method="post",
         data=lambda w: {"answer": "no"},
     ),
+    Page("matching:section_14_3", roles(COORDINATOR)),
+    Page("matching:section_14_3_export", roles(COORDINATOR)),
     Page("matching:index", roles(COORDINATOR)),
     Page("matching:run", roles(COORDINATOR), method="post", ok_status=(302,)),
     Page("matching:approve", roles(COORDINATOR), kwargs=_proposal, method="post", ok_status=(302,)),
