@@ -99,7 +99,9 @@ def people_tell_shifts_cancelled(*, need, shift_ids: list[int], reason: str, **_
             worker=worker,
             kind="matching.shifts_cancelled",
             template="shifts_cancelled",
-            subject=lambda unit=unit: _("Your shift at %(unit)s is cancelled") % {"unit": unit.name},
+            subject=lambda unit=unit: (
+                _("Your shift at %(unit)s is cancelled") % {"unit": unit.name}
+            ),
             context={
                 "unit": unit,
                 "shifts": shifts,

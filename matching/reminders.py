@@ -11,13 +11,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.offers import person_address
+from matching.notices import person_notify
 from outbox.models import Message
-from outbox.services import message_enqueue
 from placements.models import Placement, PlacementShift
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -58,44 +56,45 @@ def shift_reminders_send(*, now: dt.datetime | None = None) -> int:
     due = _due(now)
     if not due:
         return 0
-    sent_before = set(
-        Message.objects.filter(idempotency_key__in=[_key(k, ps) for k, ps in due]).values_list(
-            "idempotency_key", flat=True
-        )
-    )
+    sent_before = {
+        key.removesuffix(":sms")
+        for key in Message.objects.filter(
+            idempotency_key__in=[
+                k for kind, ps in due for k in (_key(kind, ps), _key(kind, ps) + ":sms")
+            ]
+        ).values_list("idempotency_key", flat=True)
+    }
     queued = 0
     for kind, ps in due:
         key = _key(kind, ps)
         if key in sent_before:
             continue
-        recipient, language = person_address(ps.worker)
-        if not recipient:
-            continue
         need = ps.shift.need
-        with translation.override(language):
-            if kind == "first":
-                subject = _("Your first shift at %(unit)s is coming up") % {"unit": need.unit.name}
-            else:
-                subject = _("Reminder: you work at %(unit)s tomorrow") % {"unit": need.unit.name}
-            message_enqueue(
-                recipient=recipient,
-                kind=f"matching.reminder_{kind}",
-                subject=subject,
-                body=render_to_string(
-                    "matching/email/shift_reminder.txt",
-                    {
-                        "kind": kind,
-                        "worker": ps.worker,
-                        "shift": ps,
-                        "need": need,
-                        "unit": need.unit,
-                        "contact": need.submitted_by or need.created_by,
-                        "for_agency": ps.worker.source == "agency",
-                    },
-                ),
-                language=language,
-                idempotency_key=key,
-            )
+        unit = need.unit
+        if kind == "first":
+
+            def subject(unit=unit) -> str:
+                return _("Your first shift at %(unit)s is coming up") % {"unit": unit.name}
+        else:
+
+            def subject(unit=unit) -> str:
+                return _("Reminder: you work at %(unit)s tomorrow") % {"unit": unit.name}
+
+        sent = person_notify(
+            worker=ps.worker,
+            kind=f"matching.reminder_{kind}",
+            template="shift_reminder",
+            subject=subject,
+            context={
+                "kind": kind,
+                "shift": ps,
+                "need": need,
+                "unit": unit,
+                "contact": need.submitted_by or need.created_by,
+                "for_agency": ps.worker.source == "agency",
+            },
+            key=key,
+        )
         sent_before.add(key)
-        queued += 1
+        queued += 1 if sent else 0
     return queued

@@ -180,3 +180,69 @@ def test_a_cancelled_need_tells_the_people_placed_and_those_asked(
     assert "Utbruddet er over" in told.body
     assert "avsluttet" in told.body or "has ended" in told.body
     assert Message.objects.get(kind="matching.offer_withdrawn").recipient == asked.recipient
+
+
+# --- by SMS, for those who chose it --------------------------------------------------------------
+
+
+def _sms_only(world):
+    worker = employee(world, phone="+4791234567")
+    worker.email = ""
+    worker.save()
+    return worker
+
+
+def test_reminders_and_cancellations_go_by_sms_to_those_who_chose_it(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.DUGNAD = {**settings.DUGNAD, "REMINDER_DAY_BEFORE_HOUR": -1}
+    worker = _sms_only(world)
+    need, _worker, _placement = _placed(world, days=1, worker=worker)
+
+    assert shift_reminders_send() == 1
+    assert shift_reminders_send() == 0
+    reminder = _reminders("first").get()
+    assert reminder.channel == Message.Channel.SMS and reminder.recipient.endswith("91234567")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        need_services.need_cancel(need=need, by=world.leader, reason="Avlyst")
+    told = Message.objects.get(kind="matching.shifts_cancelled")
+    assert told.channel == Message.Channel.SMS
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("template", ["shift_reminder", "shifts_cancelled"])
+def test_the_sms_of_reminders_and_cancellations_fit_in_two_segments(world, language, template):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from outbox.sms import MAX_SEGMENTS, sms_segments, sms_text
+
+    need, worker, _placement = _placed(world, shifts=((3, 7), (4, 7)))
+    world.home.name = "Æ" * 150
+    world.home.address = "Ø" * 150
+    world.home.save()
+    shifts = list(_placement_shifts(worker))
+    context = {
+        "kind": "first" if template == "shift_reminder" else "",
+        "worker": worker,
+        "shift": shifts[0],
+        "first": shifts[0],
+        "shifts": shifts,
+        "need": need,
+        "unit": world.home,
+        "ended": True,
+        "reason": "R" * 300,
+    }
+    for kind in ("first", "day_before"):
+        context["kind"] = kind
+        with translation.override(language):
+            text = sms_text(render_to_string(f"matching/sms/{template}.txt", context))
+        counted = sms_segments(text)
+        assert 0 < counted.segments <= MAX_SEGMENTS, (counted, text)
+
+
+def _placement_shifts(worker):
+    from placements.models import PlacementShift
+
+    return PlacementShift.objects.filter(worker=worker).order_by("start")
