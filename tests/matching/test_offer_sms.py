@@ -460,3 +460,51 @@ def test_the_demo_can_play_an_incoming_sms_from_the_command_line(world):
     assert offer.status == Offer.Status.DECLINED
     assert "offers: offer_declined" in out.getvalue()
     assert "91234567" not in out.getvalue()
+
+
+def test_with_redis_down_the_coordinator_sends_an_offer_and_its_sms_leaves_later(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    """Broker and cache on a closed port (as tests/test_redis_down.py): the offer is saved,
+    its SMS waits in the outbox (pacing falls back to local memory), and leaves once the
+    flush runs."""
+    from django.core.management import call_command
+
+    from outbox.backends import MemorySmsBackend
+    from tests.test_redis_down import CLOSED
+
+    proposal = proposal_in_home(world, worker=_sms_worker(world))
+    closed = _redis_down_context(settings, CLOSED)
+    next(closed)
+    try:
+        client.force_login(world.coordinator)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("matching:offer", kwargs={"pk": proposal.pk}))
+    finally:
+        next(closed, None)
+    assert response.status_code == 302
+    offer = Offer.objects.get(proposal=proposal)
+    message = Message.objects.get(kind="matching.offer")
+    assert message.status == Message.Status.QUEUED and MemorySmsBackend.outbox == []
+
+    call_command("outbox_flush")
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert MemorySmsBackend.outbox[0][0] == offer.phone == NUMBER
+
+
+def _redis_down_context(settings, closed_url):
+    from config.celery import app
+
+    settings.CACHES = {
+        "default": {"BACKEND": "core.cache.FallbackRedisCache", "LOCATION": closed_url}
+    }
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url = closed_url
+    app.conf.task_always_eager = False
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = previous
+    app._pool = None
+    app.amqp._producer_pool = None
