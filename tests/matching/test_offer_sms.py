@@ -508,3 +508,14 @@ def _redis_down_context(settings, closed_url):
     app.conf.broker_url, app.conf.task_always_eager = previous
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def test_an_sms_the_outbox_gave_up_on_is_shown_as_not_delivered(world):
+    offer = _offer(world)
+    Message.objects.filter(kind="matching.offer").update(
+        status=Message.Status.FAILED, last_error="ConnectionError: HTTP 503"
+    )
+    [shown] = offers_for_need(offer.shift.need)
+    assert [(d.channel, d.state) for d in shown.delivery_failed] == [("sms", "failed")]
+    # the reason shown is ours, not the provider's text (it may quote the number)
+    assert "503" not in str(shown.delivery_failed[0].error)

@@ -114,3 +114,21 @@ def test_a_language_that_is_not_offered_is_refused(client, world):
     )
     assert response.status_code == 200
     assert Worker.objects.get(pk=placement.worker_id).language == ""
+
+
+def test_a_volunteer_changes_the_channel_on_their_own_page(client, world):
+    from tests.volunteers.factories import VolunteerFactory
+
+    token = "own-page-token-abcdefghijklmnopqrstuvwxyz012"
+    volunteer = VolunteerFactory(
+        district=world.north, token=token, qualifications=[world.quals["sykepleier"]]
+    )
+    url = reverse("volunteers:me", kwargs={"token": token})
+    page = client.get(url).content.decode()
+    assert 'name="contact_channel"' in page
+
+    data = form_data(world, email=volunteer.email, contact_channel="sms")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.contact_channel == ContactChannel.SMS
