@@ -162,3 +162,8 @@ def answer_get_for_user(user: User, pk: int) -> Answer:
         ).prefetch_related("qualifications", "skills", "invitation__worker__qualifications"),
         pk=pk,
     )
+
+
+def invitation_get_for_user(user: User, pk: int) -> Invitation:
+    _may_read(user)
+    return get_object_or_404(Invitation.objects.select_related("worker", "inventory"), pk=pk)

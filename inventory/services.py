@@ -87,6 +87,8 @@ def _send(invitation: Invitation, *, token: str, kind: str, round_no: int = 0) -
     with translation.override(language):
         if kind == "reminder":
             subject = _("Reminder: %(title)s") % {"title": inventory.title}
+        elif kind == "resend":
+            subject = _("Your link: %(title)s") % {"title": inventory.title}
         else:
             subject = _("Your competence and free capacity: %(title)s") % {"title": inventory.title}
         for channel, address in channels:
@@ -254,6 +256,24 @@ def inventory_reminders_send(*, inventory_id: int, round_no: int) -> int:
                 )
             Invitation.objects.filter(pk__in=[i.pk for i in batch]).update(reminded_round=round_no)
             sent += len(batch)
+
+
+def invitation_resend(*, invitation: Invitation, by: User) -> bool:
+    """Send one person their link again (lost the message, wants to update their free
+    capacity): the link derived from the stored hash, as a reminder's. Each press sends."""
+    _require(by, Role.COORDINATOR, Role.HR)
+    invitation = Invitation.objects.select_related("worker", "inventory").get(pk=invitation.pk)
+    link_check(invitation)
+    with transaction.atomic():
+        sent = _send(
+            invitation,
+            token=tokens.link_token(invitation),
+            kind="resend",
+            round_no=int(timezone.now().timestamp() * 1000),
+        )
+        if sent and invitation.sent_at is None:
+            Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    return sent
 
 
 # --- the employee's link ---------------------------------------------------------------------

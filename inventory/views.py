@@ -121,6 +121,24 @@ def inventory_remind(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inventory:detail", pk=inventory.pk)
 
 
+@require_POST
+@role_required(*READERS)
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = selectors.invitation_get_for_user(request.user, pk)
+    try:
+        sent = services.invitation_resend(invitation=invitation, by=request.user)
+    except services.LinkClosed as exc:
+        messages.error(request, str(exc))
+    else:
+        if sent:
+            messages.success(request, _("The link is being sent again."))
+        else:
+            messages.error(
+                request, _("This person has neither an e-mail address nor a mobile number.")
+            )
+    return redirect("inventory:detail", pk=invitation.inventory_id)
+
+
 @require_GET
 @role_required(*READERS)
 def answer_queue(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,11 @@ def _inventory(world):
     return {"pk": started(world).pk}
 
 
+def _invitation(world):
+    worker = staff(world, world.home)
+    return {"pk": started(world).invitations.get(worker=worker).pk}
+
+
 def _answer(world):
     worker = staff(world, world.home)
     inventory = started(world)
@@ -51,6 +56,13 @@ PAGES = [
         kwargs=_inventory,
         method="post",
         data=lambda w: {"round": "1"},
+        ok_status=(302,),
+    ),
+    Page(
+        "inventory:resend",
+        roles(COORDINATOR, HR),
+        kwargs=_invitation,
+        method="post",
         ok_status=(302,),
     ),
     Page("inventory:queue", roles(COORDINATOR, HR)),

@@ -575,3 +575,32 @@ def test_the_link_comes_in_the_persons_language(world):
     to_norwegian = Message.objects.get(kind="inventory.invitation", recipient=norwegian.email)
     assert to_english.language == "en" and "Your personal link" in to_english.body
     assert to_norwegian.language == "nb" and "Din personlige lenke" in to_norwegian.body
+
+
+def test_a_lost_link_is_sent_again_and_opens_the_same_answer(client, world):
+    worker = staff(world)
+    inventory = started(world)
+    _answered(client, world, worker)
+    invitation = inventory.invitations.get(worker=worker)
+    client.force_login(world.hr)
+    response = client.post(reverse("inventory:resend", args=[invitation.pk]))
+    assert response.status_code == 302
+    message = Message.objects.get(kind="inventory.resend")
+    assert message.recipient == worker.email
+    client.logout()
+    token = link_token(worker, kind="inventory.resend")
+    response = client.get(_url(token))
+    assert response.status_code == 200
+    assert 'data-answer-status="reported"' in response.content.decode()
+
+
+def test_resending_to_someone_without_any_address_sends_nothing(client, world):
+    worker = staff(world, email="", phone="")
+    inventory = started(world)
+    invitation = inventory.invitations.get(worker=worker)
+    client.force_login(world.coordinator)
+    response = client.post(reverse("inventory:resend", args=[invitation.pk]), follow=True)
+    assert response.status_code == 200
+    assert not Message.objects.filter(kind="inventory.resend").exists()
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
