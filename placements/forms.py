@@ -41,7 +41,11 @@ class PoliceCertificateForm(forms.Form):
 
 
 class ContractForm(forms.Form):
-    contract_type = forms.ChoiceField(label=_("Contract type"), choices=ContractType.choices)
+    # The empty choice lets a page that shows every item at once leave an unrecorded contract
+    # untouched; choosing nothing is still refused when the contract is recorded.
+    contract_type = forms.ChoiceField(
+        label=_("Contract type"), choices=[("", "—"), *ContractType.choices]
+    )
     legal_ground = forms.ChoiceField(
         label=_("Legal ground (arbeidsmiljøloven § 14-9 (2))"),
         choices=[("", "—"), *TemporaryGround.choices],
@@ -91,3 +95,9 @@ class BulkDoneForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = queryset
+
+
+class PersonSearchForm(forms.Form):
+    """Posted, never put in the address: a name or phone number is personal data."""
+
+    q = LineField(label=_("Search by name, phone or e-mail"), max_length=100, required=False)

@@ -1,15 +1,16 @@
 """Reads for onboarding: the HR work queue, a placement's checklist, readiness for others."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
 from placements.models import ITEM_TYPES_WITH_DATA, ChecklistItem, EmploymentContract, Placement
-from staffing.models import AuditEntry
+from staffing.models import AuditEntry, Worker
 from staffing.selectors import units_visible_to
 
 DUE_SOON = dt.timedelta(days=3)
@@ -58,11 +59,80 @@ def checklist_items_for_hr(user: User) -> QuerySet[ChecklistItem]:
     )
 
 
+def _person_search(queryset: QuerySet[Worker], term: str) -> QuerySet[Worker]:
+    """Every word of a name, or an e-mail, or a phone number however it is written."""
+    term = term.strip()
+    if not term:
+        return queryset
+    names = Q()
+    for word in term.split()[:6]:
+        names &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    condition = names | Q(email__iexact=term)
+    digits = re.sub(r"\D", "", term)
+    if len(digits) >= 5 and not re.search(r"[^\d\s+()./-]", term):
+        condition |= Q(phone__contains=digits[-8:])
+    return queryset.filter(condition)
+
+
+def onboarding_people(user: User, *, search: str = "") -> QuerySet[Worker]:
+    """People with open checklist items in active placements HR may work on, the most urgent
+    first, each with how many items are open and when the first is due; their placements come
+    prefetched with their own open counts."""
+    if not user.has_role(Role.HR):
+        return Worker.objects.none()
+    placements = _placements_visible_to(user).filter(status=Placement.Status.ACTIVE)
+    open_items = Q(placements__in=placements) & Q(
+        placements__checklist_items__status__in=[
+            ChecklistItem.Status.TODO,
+            ChecklistItem.Status.IN_PROGRESS,
+        ]
+    )
+    workers = (
+        Worker.objects.filter(open_items)
+        .annotate(
+            open_items=Count("placements__checklist_items", filter=open_items, distinct=True),
+            next_due=Min("placements__checklist_items__due_on", filter=open_items),
+        )
+        .prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=placements.select_related("unit")
+                .annotate(
+                    open_items=Count(
+                        "checklist_items",
+                        filter=Q(
+                            checklist_items__status__in=[
+                                ChecklistItem.Status.TODO,
+                                ChecklistItem.Status.IN_PROGRESS,
+                            ]
+                        ),
+                    ),
+                    first_shift=Min("shifts__start", filter=Q(shifts__is_active=True)),
+                )
+                .order_by("pk"),
+                to_attr="active_placements",
+            )
+        )
+        .order_by(F("next_due").asc(nulls_last=True), "last_name", "first_name", "pk")
+    )
+    return _person_search(workers, search)
+
+
 def placement_checklist(placement: Placement) -> list[ChecklistItem]:
     return list(
         placement.checklist_items.select_related(
             "done_by", "police_certificate__checked_by", "it_system"
         ).order_by("order", "pk")
+    )
+
+
+def worker_other_active_placements(placement: Placement) -> list[Placement]:
+    """The same person's other active placements, so HR can clear them next."""
+    return list(
+        Placement.objects.filter(worker_id=placement.worker_id, status=Placement.Status.ACTIVE)
+        .exclude(pk=placement.pk)
+        .select_related("unit")
+        .order_by("pk")[:20]
     )
 
 

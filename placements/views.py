@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -15,6 +15,7 @@ from placements.forms import (
     ContractForm,
     ItemStatusForm,
     NotApplicableForm,
+    PersonSearchForm,
     PoliceCertificateForm,
     SystemAccessForm,
     WorkerContactForm,
@@ -41,6 +42,40 @@ def onboarding_queue(request):
             "soon": services.local_today() + selectors.DUE_SOON,
             "no_bulk_types": ITEM_TYPES_WITH_DATA,
         },
+    )
+
+
+PEOPLE_SEARCH_SESSION_KEY = "placements:onboarding-people-search"
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.HR)
+def onboarding_people(request):
+    """The queue by person: who has open items, the most urgent first. A search is posted and
+    kept in the session, so a name never lands in an address or an access log."""
+    form = None
+    if request.method == "POST":
+        form = PersonSearchForm(request.POST)
+        if form.is_valid():
+            term = "" if "clear" in request.POST else form.cleaned_data["q"]
+            if term:
+                request.session[PEOPLE_SEARCH_SESSION_KEY] = term
+            else:
+                request.session.pop(PEOPLE_SEARCH_SESSION_KEY, None)
+            return redirect("placements:onboarding_people")
+    search = request.session.get(PEOPLE_SEARCH_SESSION_KEY, "")
+    page, query = paginate(request, selectors.onboarding_people(request.user, search=search))
+    return render(
+        request,
+        "placements/onboarding_people.html",
+        {
+            "search_form": form or PersonSearchForm(initial={"q": search}),
+            "search": search,
+            "page_obj": page,
+            "query": query,
+            "today": services.local_today(),
+        },
+        status=400 if form is not None else 200,
     )
 
 
@@ -94,17 +129,28 @@ def _item_form(item: ChecklistItem, data=None):
 
 
 def _render_detail(request, placement, *, bound=None, contact_form=None, status=200):
+    """The placement's page. `bound` is one bound form, or {prefix: bound form} when the whole
+    checklist was posted at once: those forms are shown as typed, with their errors."""
+    if bound is None:
+        bound_forms = {}
+    elif isinstance(bound, dict):
+        bound_forms = bound
+    else:
+        bound_forms = {bound.prefix: bound}
     items = selectors.placement_checklist(placement)
     rows = []
     for item in items:
         item.placement = placement
-        form = bound if bound is not None and bound.prefix == f"item-{item.pk}" else None
-        na_form = bound if bound is not None and bound.prefix == f"na-{item.pk}" else None
+        form = bound_forms.get(f"item-{item.pk}") or _item_form(item)
+        na_form = bound_forms.get(f"na-{item.pk}") or NotApplicableForm(prefix=f"na-{item.pk}")
+        # The "not applicable" fields sit inside the checklist's one form on the page but
+        # belong to their own small form (HTML forms cannot nest).
+        na_form.fields["reason"].widget.attrs["form"] = f"na-form-{item.pk}"
         rows.append(
             {
                 "item": item,
-                "form": form or _item_form(item),
-                "na_form": na_form or NotApplicableForm(prefix=f"na-{item.pk}"),
+                "form": form,
+                "na_form": na_form,
                 "has_data": item.item_type in (*ITEM_TYPES_WITH_DATA, ItemType.SYSTEM_ACCESS),
             }
         )
@@ -116,7 +162,9 @@ def _render_detail(request, placement, *, bound=None, contact_form=None, status=
             "placement": placement,
             "worker": worker,
             "rows": rows,
+            "has_errors": any(form.errors for form in bound_forms.values()),
             "span": selectors.placement_shift_span(placement),
+            "other_placements": selectors.worker_other_active_placements(placement),
             "contact_form": contact_form
             or WorkerContactForm(
                 initial={
@@ -181,6 +229,48 @@ def checklist_item_update(request, pk: int):
             messages.success(request, _("Saved: %(item)s") % {"item": item.title})
             return redirect("placements:placement_detail", pk=placement.pk)
     return _render_detail(request, placement, bound=form)
+
+
+@require_POST
+@role_required(Role.HR)
+def checklist_save(request, pk: int):
+    """The whole checklist in one form: every item whose fields changed is recorded through its
+    own service, with its own rules; items with errors are shown again as typed."""
+    placement = selectors.placement_get_for_hr(request.user, pk)
+    failed = {}
+    saved = 0
+    posted = {key.split("-", 2)[1] for key in request.POST if key.startswith("item-")}
+    for item in selectors.placement_checklist(placement):
+        item.placement = placement
+        if str(item.pk) not in posted:
+            continue  # not on the page that was posted (added since it was opened)
+        form = _item_form(item, request.POST)
+        if not form.has_changed():
+            continue
+        if form.is_valid():
+            try:
+                _apply_item_form(item, form.cleaned_data, request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                saved += 1
+                continue
+        failed[form.prefix] = form
+    if failed:
+        if saved:
+            messages.success(request, _("%(count)s items saved.") % {"count": saved})
+        messages.error(
+            request,
+            _("%(count)s items were not saved: correct them below (what you typed is kept).")
+            % {"count": len(failed)},
+        )
+        placement.refresh_from_db()
+        return _render_detail(request, placement, bound=failed, status=400)
+    if saved:
+        messages.success(request, _("%(count)s items saved.") % {"count": saved})
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect("placements:placement_detail", pk=placement.pk)
 
 
 @require_POST

@@ -347,6 +347,31 @@ def _access_data(world, ctx) -> dict:
     return {f"{p}-ordered_on": _day(-1), f"{p}-granted_on": _day(0)}
 
 
+def _whole_checklist_data(world, ctx) -> dict:
+    # The page posts every item; those left as they were are not touched. The item whose
+    # note is checked comes first (a spoiled field is the first posted name that ends so).
+    data = {}
+    for item_type, fill in (
+        ("hr_registration", _status_data),
+        ("police_certificate", _certificate_data),
+        ("contract", _contract_data),
+        ("system_access", _access_data),
+    ):
+        ctx.prefix = f"item-{ctx.items[item_type].pk}"
+        data |= fill(world, ctx)
+    for item in ctx.items.values():
+        p = f"item-{item.pk}"
+        if not any(key.startswith(f"{p}-") for key in data):
+            data |= {f"{p}-status": item.status, f"{p}-reason": "", f"{p}-note": ""}
+    return data
+
+
+def _whole_checklist_stored(ctx) -> dict:
+    item = ctx.items["hr_registration"]
+    item.refresh_from_db()
+    return {"note": item.note}
+
+
 def _not_applicable_data(world, ctx) -> dict:
     return {"action": "not_applicable", f"na-{ctx.item.pk}-reason": "Har allerede tilgang"}
 
@@ -641,6 +666,37 @@ CASES: list[FormCase] = [
         _access_data,
     ),
     FormCase(
+        "whole_checklist",
+        "placements:checklist_save",
+        "hr",
+        (
+            "placements.forms.ItemStatusForm",
+            "placements.forms.PoliceCertificateForm",
+            "placements.forms.ContractForm",
+            "placements.forms.SystemAccessForm",
+        ),
+        {
+            "status": "text",
+            "reason": "text",
+            "note": "text",
+            "purpose": "text",
+            "issued_on": "date",
+            "presented_on": "date",
+            "cleared": "text",
+            "contract_type": "text",
+            "legal_ground": "text",
+            "starts_on": "date",
+            "ends_on": "date",
+            "signed_on": "date",
+            "ordered_on": "date",
+            "granted_on": "date",
+        },
+        _placement,
+        _whole_checklist_data,
+        expect={"note": clean_line},
+        stored=_whole_checklist_stored,
+    ),
+    FormCase(
         "worker_contact",
         "placements:worker_contact",
         "hr",
@@ -665,6 +721,15 @@ CASES: list[FormCase] = [
         _listing(_placement),
         _bulk_data,
         accepted=_bulk_done,
+    ),
+    FormCase(
+        "onboarding_people_search",
+        "placements:onboarding_people",
+        "hr",
+        ("placements.forms.PersonSearchForm",),
+        {"q": "text"},
+        _listing(_placement),
+        lambda w, c: {"q": "912 34 567"},
     ),
     FormCase(
         "checklist_filter",

@@ -18,6 +18,11 @@ def _status_done_data():
     return {f"item-{pk}-status": "done", f"item-{pk}-reason": "", f"item-{pk}-note": ""}
 
 
+def _checklist_data():
+    pk = ChecklistItem.objects.filter(item_type="hr_registration").latest("pk").pk
+    return {f"item-{pk}-status": "done", f"item-{pk}-reason": "", f"item-{pk}-note": "Registrert"}
+
+
 def _unverified_nurse(world):
     return WorkerFactory(hpr_number="1234567", qualifications=[world.quals["sykepleier"]])
 
@@ -32,6 +37,14 @@ PAGES = [
         ok_status=(302,),
     ),
     Page("placements:onboarding", roles(HR)),
+    Page("placements:onboarding_people", roles(HR)),
+    Page(
+        "placements:onboarding_people",
+        roles(HR),
+        method="post",
+        data=lambda w: {"q": "Kari"},
+        ok_status=(302,),
+    ),
     Page(
         "placements:bulk_done",
         roles(HR),
@@ -41,6 +54,14 @@ PAGES = [
     ),
     Page("placements:placements", roles(HR, COORDINATOR, *LEADERS)),
     Page("placements:placement_detail", roles(HR), kwargs=lambda w: {"pk": _placement(w).pk}),
+    Page(
+        "placements:checklist_save",
+        roles(HR),
+        kwargs=lambda w: {"pk": _placement(w).pk},
+        method="post",
+        data=lambda w: _checklist_data(),
+        ok_status=(302,),
+    ),
     Page(
         "placements:worker_contact",
         roles(HR),
