@@ -14,13 +14,17 @@ NAVIGATION = [
     (_("Resources"), "resources:register", {Role.COORDINATOR}),
     (_("Import people"), "resources:import", {Role.HR}),
     (_("Competence inventories"), "inventory:list", {Role.COORDINATOR, Role.HR}),
+    (_("Rosters"), "rosters:week", {Role.UNIT_LEADER, Role.COORDINATOR}),
+    (_("Search"), "rosters:search", {Role.UNIT_LEADER, Role.COORDINATOR, Role.HR}),
 ]
+# Roles that get the search box in the header (they find needs, people and placements).
+SEARCH_ROLES = {Role.UNIT_LEADER, Role.COORDINATOR, Role.HR}
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "staff_search": False}
     items = []
     seen = set()
     for label, url_name, roles in NAVIGATION:
@@ -30,4 +34,4 @@ def navigation(request):
         items.append({"label": label, "url": reverse(url_name)})
     if user.is_staff:
         items.append({"label": _("Administration"), "url": reverse("admin:index")})
-    return {"nav_items": items}
+    return {"nav_items": items, "staff_search": user.has_role(*SEARCH_ROLES)}

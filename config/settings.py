@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "inventory",
     "matching",
     "resources",
+    "rosters",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,9 @@ LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Date and time formats per language (config/formats/<lang>/formats.py): Bokmål 1.12.2026,
+# English 1 Dec 2026, both with the 24-hour clock.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("resources/inventories/", include("inventory.urls")),
     path("resources/", include("resources.urls")),
     path("inventory/", include("inventory.public_urls")),
+    path("rosters/", include("rosters.urls")),
+    path("calendar/", include("rosters.public_urls")),
     path("offer/", include("matching.public_urls")),
     # the SMS provider's webhooks (signed; outbox/webhooks.py)
     path("sms/", include("outbox.urls")),

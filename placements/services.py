@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -535,7 +536,7 @@ def police_certificate_record(
         errors["issued_on"] = _(
             "The certificate must be issued no more than %(months)s months before it is "
             "presented (on or after %(date)s)."
-        ) % {"months": max_age, "date": earliest.strftime("%d.%m.%Y")}
+        ) % {"months": max_age, "date": date_format(earliest, "SHORT_DATE_FORMAT")}
     elif issued_on > presented_on:
         errors["issued_on"] = _("The issue date cannot be after the date presented.")
     if errors:
@@ -611,7 +612,7 @@ def contract_record(
     elif signed_on and first_day and signed_on > first_day:
         errors["signed_on"] = _(
             "The contract must be signed before the first shift (%(date)s)."
-        ) % {"date": first_day.strftime("%d.%m.%Y")}
+        ) % {"date": date_format(first_day, "SHORT_DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
     if contract_type != ContractType.TEMPORARY:
@@ -764,7 +765,7 @@ def onboarding_overdue_notify(*, today: dt.date | None = None) -> int:
             ) % {
                 "worker": placement.worker.full_name,
                 "unit": placement.unit.name,
-                "items": "\n".join(f"- {item.title}" for item in placement_items),
+                "items": "\n".join(f"- {item.label}" for item in placement_items),
             }
             for recipient in recipients:
                 message_enqueue(

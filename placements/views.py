@@ -226,7 +226,7 @@ def checklist_item_update(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Saved: %(item)s") % {"item": item.title})
+            messages.success(request, _("Saved: %(item)s") % {"item": item.label})
             return redirect("placements:placement_detail", pk=placement.pk)
     return _render_detail(request, placement, bound=form)
 

@@ -43,7 +43,15 @@ class UnitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 @admin.register(Qualification)
 class QualificationAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_health", "requires_authorisation", "is_student", "rank"]
+    list_display = [
+        "name",
+        "name_en",
+        "code",
+        "is_health",
+        "requires_authorisation",
+        "is_student",
+        "rank",
+    ]
     list_filter = ["is_health", "requires_authorisation", "is_student"]
     search_fields = ["name", "code"]
     filter_horizontal = ["covers"]

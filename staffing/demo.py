@@ -154,6 +154,22 @@ SKILLS = [
     ("tigrinja", "Tigrinja", Skill.Kind.LANGUAGE),
 ]
 
+# The skills' English names (Skill.name_en), by code.
+SKILL_NAMES_EN = {
+    "legemiddelhandtering": "Medication handling",
+    "demensomsorg": "Dementia care",
+    "palliasjon": "Palliative care",
+    "sarstell": "Wound care",
+    "smittevern": "Infection control",
+    "forerkort": "Driving licence (class B)",
+    "engelsk": "English",
+    "polsk": "Polish",
+    "arabisk": "Arabic",
+    "somali": "Somali",
+    "svensk": "Swedish",
+    "tigrinja": "Tigrinya",
+}
+
 IT_SYSTEMS = [
     ("EPJ Omsorg", True, "Elektronisk pasientjournal for pleie og omsorg"),
     ("Legemiddelmodul", True, "Elektronisk legemiddelhåndtering"),
@@ -351,7 +367,10 @@ def _ensure_reference_data(result: DemoResult) -> None:
         if covers and not by_code[code].covers.exists():
             by_code[code].covers.set([by_code[c] for c in covers])
     for code, name, kind in SKILLS:
-        _, created = Skill.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+        _, created = Skill.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "kind": kind, "name_en": SKILL_NAMES_EN.get(code, "")},
+        )
         result.add("skills", int(created))
 
     districts = {d.code: d for d in District.objects.all()}

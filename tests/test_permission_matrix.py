@@ -18,6 +18,8 @@ OWN_NAMESPACES = {
     "resources",
     "inventory",
     "inventory_link",
+    "rosters",
+    "calendar",
 }
 OWN_ROOT_NAMES = {"home", "sms-status", "sms-inbound"}
 

@@ -4,10 +4,13 @@ Police certificates are recorded as facts only (issue date, date presented, purp
 it, whether it cleared). There is deliberately no field for what a certificate says and no upload.
 """
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import in_each_language
 from staffing.models import WorkerSource
 
 
@@ -161,6 +164,11 @@ class EmploymentContract(models.Model):
         return self.get_contract_type_display()
 
 
+@functools.cache
+def _type_names(item_type: str) -> frozenset[str]:
+    return frozenset(in_each_language(lambda: str(ItemType(item_type).label)).values())
+
+
 class ChecklistItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=[ChecklistItem.Status.TODO, ChecklistItem.Status.IN_PROGRESS])
@@ -241,6 +249,21 @@ class ChecklistItem(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.title
+
+    @property
+    def label(self) -> str:
+        """The title in the reader's language. A title is stored in the language of whoever
+        created the placement; if it is the item type's own name (in any interface language),
+        the type's name is shown translated, with the IT system's name after it. A title an
+        administrator wrote on the template is shown as written."""
+        title = self.title
+        system = ""
+        if self.it_system_id and ": " in title:
+            title, system = title.split(": ", 1)
+        if title in _type_names(self.item_type):
+            label = str(ItemType(self.item_type).label)
+            return f"{label}: {system}" if system else label
         return self.title
 
     @property

@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from outbox.sms import normalise_number
@@ -10,6 +11,16 @@ from outbox.sms import normalise_number
 hpr_validator = RegexValidator(
     r"^\d{6,9}$", _("An HPR number is 6 to 9 digits (Helsepersonellregisteret).")
 )
+
+
+def translated_name(name: str, name_en: str) -> str:
+    """Qualifications and skills are rows administrators add, so their names are kept in both
+    interface languages on the row (not in the message catalogue, which only developers can
+    change); an English reader gets the English name where there is one."""
+    language = translation.get_language() or ""
+    if name_en and language.startswith("en"):
+        return name_en
+    return name
 
 
 class Qualification(models.Model):
@@ -42,7 +53,12 @@ class Qualification(models.Model):
         ordering = ["-rank", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (administrators keep both names)."""
+        return translated_name(self.name, self.name_en)
 
 
 class Skill(models.Model):
@@ -53,6 +69,7 @@ class Skill(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLINICAL)
 
     class Meta:
@@ -61,7 +78,12 @@ class Skill(models.Model):
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (administrators keep both names)."""
+        return translated_name(self.name, self.name_en)
 
 
 class Agency(models.Model):

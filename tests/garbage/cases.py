@@ -975,3 +975,66 @@ INVENTORY_CASES = [
     ),
 ]
 CASES += INVENTORY_CASES
+# --- rosters ----------------------------------------------------------------------------------
+
+
+def _rostered(world):
+    from tests.matching.factories import need_with_shifts
+    from tests.rosters.factories import placed_on
+
+    shift = need_with_shifts(world, shifts=((3, 7),)).shifts.get()
+    placed_on(world, shift)
+    return SimpleNamespace(kwargs={})
+
+
+def _iso_week_ahead() -> str:
+    year, week, _ = (timezone.localdate() + dt.timedelta(days=3)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+ROSTER_CASES = [
+    FormCase(
+        "roster_week",
+        "rosters:week",
+        "leader",
+        ("rosters.forms.WeekForm",),
+        {"unit": "number", "week": "text"},
+        _rostered,
+        lambda w, c: {"unit": w.home.pk, "week": _iso_week_ahead()},
+        method="get",
+        accepted=lambda response, ctx: response.status_code == 200,
+    ),
+    FormCase(
+        "roster_day",
+        "rosters:day",
+        "leader",
+        ("rosters.forms.DayForm",),
+        {"unit": "number", "day": "date"},
+        _rostered,
+        lambda w, c: {"unit": w.home.pk, "day": _day(3)},
+        method="get",
+        accepted=lambda response, ctx: response.status_code == 200,
+    ),
+    FormCase(
+        "roster_export",
+        "rosters:export_csv",
+        "coordinator",
+        ("rosters.forms.ExportForm",),
+        {"unit": "number", "date_from": "date", "date_to": "date"},
+        _rostered,
+        lambda w, c: {"unit": w.home.pk, "date_from": _day(0), "date_to": _day(13)},
+        method="get",
+        accepted=lambda response, ctx: response.status_code == 200,
+    ),
+    FormCase(
+        "staff_search",
+        "rosters:search",
+        "coordinator",
+        ("rosters.forms.StaffSearchForm",),
+        {"q": "text"},
+        _rostered,
+        lambda w, c: {"q": "912 34 567"},
+    ),
+]
+
+CASES += ROSTER_CASES

@@ -44,6 +44,7 @@ GARBAGE = hypothesis_settings(
 ABSTRACT = {
     "needs.forms.NeedFieldsForm": "fields of NeedCreateForm and NeedEditForm",
     "volunteers.forms.VolunteerForm": "fields of RegistrationForm and SelfUpdateForm",
+    "rosters.forms._UnitForm": "the unit choice of WeekForm, DayForm and ExportForm",
 }
 
 

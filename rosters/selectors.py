@@ -1,0 +1,268 @@
+"""Reads for calendars, rosters, exports and the personal calendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from matching.models import Offer, Proposal
+from needs.models import Need, Shift
+from placements.models import PlacementShift
+from rosters.models import CalendarFeed
+from staffing.models import Unit, Worker, WorkerSource
+from staffing.selectors import units_visible_to
+
+ROSTER_ROLES = (Role.UNIT_LEADER, Role.COORDINATOR)
+# Exports and grids cover at most this many days: a bounded query, a bounded file.
+MAX_EXPORT_DAYS = 93
+FEED_PAST_DAYS = 31
+FEED_FUTURE_DAYS = 366
+
+
+class SlotState:
+    """The state of a slot, the same words on every page (DESIGN.md, "State of a slot")."""
+
+    OPEN = "open"
+    PROPOSED = "proposed"
+    OFFERED = "offered"
+    PLACED = "placed"
+    READY = "ready"
+    LABELS = {
+        OPEN: _("Open"),
+        PROPOSED: _("Proposed"),
+        OFFERED: _("Offered"),
+        PLACED: _("Placed, onboarding"),
+        READY: _("Ready"),
+    }
+    BADGES = {OPEN: "bad", PROPOSED: "", OFFERED: "warn", PLACED: "warn", READY: "ok"}
+
+
+@dataclass
+class Slot:
+    state: str
+    worker: Worker | None = None
+
+    @property
+    def label(self) -> str:
+        return str(SlotState.LABELS[self.state])
+
+    @property
+    def badge(self) -> str:
+        return SlotState.BADGES[self.state]
+
+
+@dataclass
+class RosterShift:
+    shift: Shift
+    slots: list[Slot] = field(default_factory=list)
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for slot in self.slots if slot.state in (SlotState.PLACED, SlotState.READY))
+
+
+def roster_units(user: User) -> QuerySet[Unit]:
+    """Units whose rosters the user may see: a leader's own units and sub-units, every unit
+    for coordinators and administrators."""
+    if not user.has_role(*ROSTER_ROLES):
+        return Unit.objects.none()
+    return units_visible_to(user).only("pk", "name", "code", "parent_id").order_by("name", "pk")
+
+
+def roster_unit_get_for_user(user: User, pk: int) -> Unit:
+    return get_object_or_404(roster_units(user), pk=pk)
+
+
+def unit_subtree_ids(unit: Unit) -> set[int]:
+    return Unit.objects.subtree_ids([unit])
+
+
+def _day_bounds(first: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def roster_shifts(
+    *, unit: Unit, first: dt.date, days: int, with_sub_units: bool = True
+) -> list[RosterShift]:
+    """The unit's shifts that start in [first, first + days) (Europe/Oslo), each with its
+    slots: who is placed (ready or still in onboarding), offered, proposed, and what is open.
+    Four queries, whatever the number of shifts."""
+    start, end = _day_bounds(first, days)
+    unit_ids = Unit.objects.subtree_ids([unit]) if with_sub_units else {unit.pk}
+    shifts = list(
+        Shift.objects.active()
+        .filter(
+            need__unit_id__in=unit_ids,
+            need__state__in=[Need.State.SUBMITTED, Need.State.CLOSED],
+            start__gte=start,
+            start__lt=end,
+        )
+        .select_related("need__qualification", "need__unit")
+        .order_by("start", "need__unit__name", "pk")[:2000]
+    )
+    ids = [shift.pk for shift in shifts]
+    placed: dict[int, list[Slot]] = defaultdict(list)
+    for row in (
+        PlacementShift.objects.filter(shift_id__in=ids, is_active=True)
+        .select_related("worker", "placement")
+        .order_by("worker__last_name", "worker__first_name", "pk")
+    ):
+        state = SlotState.READY if row.placement.ready_at else SlotState.PLACED
+        placed[row.shift_id].append(Slot(state, row.worker))
+    offered: dict[int, list[Slot]] = defaultdict(list)
+    for offer in (
+        Offer.objects.pending().filter(shift_id__in=ids).select_related("worker").order_by("pk")
+    ):
+        offered[offer.shift_id].append(Slot(SlotState.OFFERED, offer.worker))
+    proposed: dict[int, list[Slot]] = defaultdict(list)
+    for proposal in (
+        Proposal.objects.filter(shift_id__in=ids, status=Proposal.Status.PROPOSED)
+        .exclude(offers__status=Offer.Status.PENDING)
+        .select_related("worker")
+        .order_by("slot_index", "pk")
+    ):
+        proposed[proposal.shift_id].append(Slot(SlotState.PROPOSED, proposal.worker))
+    rows = []
+    for shift in shifts:
+        people = sorted(placed[shift.pk], key=lambda slot: slot.state != SlotState.READY)
+        slots = [*people, *offered[shift.pk], *proposed[shift.pk]][: shift.headcount]
+        slots += [Slot(SlotState.OPEN) for _ in range(shift.headcount - len(slots))]
+        rows.append(RosterShift(shift=shift, slots=slots))
+    return rows
+
+
+def unit_week(*, unit: Unit, monday: dt.date) -> list[dict]:
+    """Seven days from `monday`, each with the shifts that start that day."""
+    rows = roster_shifts(unit=unit, first=monday, days=7)
+    by_day: dict[dt.date, list[RosterShift]] = defaultdict(list)
+    for row in rows:
+        by_day[timezone.localtime(row.shift.start).date()].append(row)
+    return [
+        {"date": day, "shifts": by_day[day]}
+        for day in (monday + dt.timedelta(days=n) for n in range(7))
+    ]
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def placement_shifts_for_export(
+    *, units: Iterable[int], first: dt.date, last: dt.date
+) -> QuerySet[PlacementShift]:
+    """Active placement shifts starting on [first, last] in the given units, in time order,
+    with everything a row shows joined in (no query per row)."""
+    start, end = _day_bounds(first, (last - first).days + 1)
+    return (
+        PlacementShift.objects.filter(
+            is_active=True,
+            placement__unit_id__in=list(units),
+            start__gte=start,
+            start__lt=end,
+        )
+        .select_related(
+            "placement__unit",
+            "placement__need__qualification",
+            "worker__employee",
+            "worker__agency",
+        )
+        .only(
+            "start",
+            "end",
+            "placement__id",
+            "placement__ready_at",
+            "placement__unit__name",
+            "placement__unit__code",
+            "placement__need__title",
+            "placement__need__qualification__name",
+            "placement__need__qualification__name_en",
+            "placement__need__qualification__code",
+            "worker__first_name",
+            "worker__last_name",
+            "worker__source",
+            "worker__agency_reference",
+            "worker__employee__employee_number",
+            "worker__agency__name",
+        )
+        .order_by("start", "placement__unit__name", "worker__last_name", "pk")
+    )
+
+
+def placement_export_rows(rows: Iterable[PlacementShift]) -> Iterator[list[object]]:
+    """Header and one row per placement shift, for the rota and payroll systems. Labels are
+    translated once, not per row; times are local (Europe/Oslo)."""
+    sources = {code: str(label) for code, label in WorkerSource.choices}
+    ready, onboarding = str(SlotState.LABELS[SlotState.READY]), str(_("In onboarding"))
+    tz = timezone.get_current_timezone()
+    yield [
+        str(label)
+        for label in (
+            _("Date"),
+            _("Start"),
+            _("End"),
+            _("Hours"),
+            _("Unit code"),
+            _("Unit"),
+            _("Qualification"),
+            _("Last name"),
+            _("First name"),
+            _("Source"),
+            _("Employee number or agency reference"),
+            _("Agency"),
+            _("State"),
+            _("Placement"),
+        )
+    ]
+    for row in rows:
+        start, end = row.start.astimezone(tz), row.end.astimezone(tz)
+        placement, worker = row.placement, row.worker
+        employee = getattr(worker, "employee", None)
+        qualification = placement.need.qualification
+        yield [
+            start.date().isoformat(),
+            start.strftime("%H:%M"),
+            end.strftime("%H:%M"),
+            round((row.end - row.start).total_seconds() / 3600, 2),
+            placement.unit.code,
+            placement.unit.name,
+            qualification.label if qualification else "",
+            worker.last_name,
+            worker.first_name,
+            sources.get(worker.source, worker.source),
+            employee.employee_number if employee else worker.agency_reference,
+            worker.agency.name if worker.agency else "",
+            ready if placement.ready_at else onboarding,
+            placement.pk,
+        ]
+
+
+# --- the personal calendar feed ---------------------------------------------------------------
+
+
+def worker_feed_shifts(worker: Worker, *, now: dt.datetime | None = None) -> list[PlacementShift]:
+    """The person's placement shifts from a month back to a year ahead; shifts no longer
+    worked are kept (the feed marks them cancelled, so calendars remove them)."""
+    now = now or timezone.now()
+    return list(
+        PlacementShift.objects.filter(
+            worker=worker,
+            start__gte=now - dt.timedelta(days=FEED_PAST_DAYS),
+            start__lt=now + dt.timedelta(days=FEED_FUTURE_DAYS),
+        )
+        .select_related("placement__unit", "placement__need__qualification")
+        .order_by("start", "pk")[:1000]
+    )
+
+
+def calendar_feed_live_for(worker: Worker) -> CalendarFeed | None:
+    return CalendarFeed.objects.live().filter(worker=worker).first()
