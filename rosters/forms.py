@@ -85,4 +85,4 @@ class ExportForm(_UnitForm):
 class StaffSearchForm(forms.Form):
     """Posted, never put in the address or a log: a name or phone number is personal data."""
 
-    q = LineField(label=_("Search"), max_length=100, required=False)
+    term = LineField(label=_("Search"), max_length=100, required=False)

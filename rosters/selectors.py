@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -157,11 +157,29 @@ def unit_week(*, unit: Unit, monday: dt.date) -> list[dict]:
 # --- exports ----------------------------------------------------------------------------------
 
 
+EXPORT_FIELDS = (
+    "start",
+    "end",
+    "placement_id",
+    "placement__ready_at",
+    "placement__unit__code",
+    "placement__unit__name",
+    "placement__need__qualification__name",
+    "placement__need__qualification__name_en",
+    "worker__last_name",
+    "worker__first_name",
+    "worker__source",
+    "worker__employee__employee_number",
+    "worker__agency_reference",
+    "worker__agency__name",
+)
+
+
 def placement_shifts_for_export(
     *, units: Iterable[int], first: dt.date, last: dt.date
 ) -> QuerySet[PlacementShift]:
-    """Active placement shifts starting on [first, last] in the given units, in time order,
-    with everything a row shows joined in (no query per row)."""
+    """Active placement shifts starting on [first, last] in the given units, in time order.
+    Rows come as tuples of EXPORT_FIELDS: one query, no model built per row."""
     start, end = _day_bounds(first, (last - first).days + 1)
     return (
         PlacementShift.objects.filter(
@@ -170,39 +188,17 @@ def placement_shifts_for_export(
             start__gte=start,
             start__lt=end,
         )
-        .select_related(
-            "placement__unit",
-            "placement__need__qualification",
-            "worker__employee",
-            "worker__agency",
-        )
-        .only(
-            "start",
-            "end",
-            "placement__id",
-            "placement__ready_at",
-            "placement__unit__name",
-            "placement__unit__code",
-            "placement__need__title",
-            "placement__need__qualification__name",
-            "placement__need__qualification__name_en",
-            "placement__need__qualification__code",
-            "worker__first_name",
-            "worker__last_name",
-            "worker__source",
-            "worker__agency_reference",
-            "worker__employee__employee_number",
-            "worker__agency__name",
-        )
         .order_by("start", "placement__unit__name", "worker__last_name", "pk")
+        .values_list(*EXPORT_FIELDS)
     )
 
 
-def placement_export_rows(rows: Iterable[PlacementShift]) -> Iterator[list[object]]:
+def placement_export_rows(rows: Iterable[tuple]) -> Iterator[list[object]]:
     """Header and one row per placement shift, for the rota and payroll systems. Labels are
     translated once, not per row; times are local (Europe/Oslo)."""
     sources = {code: str(label) for code, label in WorkerSource.choices}
     ready, onboarding = str(SlotState.LABELS[SlotState.READY]), str(_("In onboarding"))
+    english = (translation.get_language() or "").startswith("en")
     tz = timezone.get_current_timezone()
     yield [
         str(label)
@@ -223,26 +219,38 @@ def placement_export_rows(rows: Iterable[PlacementShift]) -> Iterator[list[objec
             _("Placement"),
         )
     ]
-    for row in rows:
-        start, end = row.start.astimezone(tz), row.end.astimezone(tz)
-        placement, worker = row.placement, row.worker
-        employee = getattr(worker, "employee", None)
-        qualification = placement.need.qualification
+    for (
+        start_utc,
+        end_utc,
+        placement_id,
+        ready_at,
+        unit_code,
+        unit_name,
+        qualification,
+        qualification_en,
+        last_name,
+        first_name,
+        source,
+        employee_number,
+        agency_reference,
+        agency,
+    ) in rows:
+        start, end = start_utc.astimezone(tz), end_utc.astimezone(tz)
         yield [
-            start.date().isoformat(),
-            start.strftime("%H:%M"),
-            end.strftime("%H:%M"),
-            round((row.end - row.start).total_seconds() / 3600, 2),
-            placement.unit.code,
-            placement.unit.name,
-            qualification.label if qualification else "",
-            worker.last_name,
-            worker.first_name,
-            sources.get(worker.source, worker.source),
-            employee.employee_number if employee else worker.agency_reference,
-            worker.agency.name if worker.agency else "",
-            ready if placement.ready_at else onboarding,
-            placement.pk,
+            f"{start.year:04d}-{start.month:02d}-{start.day:02d}",
+            f"{start.hour:02d}:{start.minute:02d}",
+            f"{end.hour:02d}:{end.minute:02d}",
+            round((end_utc - start_utc).total_seconds() / 3600, 2),
+            unit_code,
+            unit_name,
+            (qualification_en if english and qualification_en else qualification) or "",
+            last_name,
+            first_name,
+            sources.get(source, source),
+            employee_number or agency_reference or "",
+            agency or "",
+            ready if ready_at else onboarding,
+            placement_id,
         ]
 
 

@@ -251,7 +251,7 @@ def staff_search(request):
     if request.method == "POST":
         form = StaffSearchForm(request.POST)
         if form.is_valid():
-            term = "" if "clear" in request.POST else form.cleaned_data["q"]
+            term = "" if "clear" in request.POST else form.cleaned_data["term"]
             if term:
                 request.session[SEARCH_SESSION_KEY] = term
             else:
@@ -269,7 +269,7 @@ def staff_search(request):
         request,
         "rosters/search.html",
         {
-            "form": form or StaffSearchForm(initial={"q": term}),
+            "form": form or StaffSearchForm(initial={"term": term}),
             "term": term,
             "results": results,
             "kind": kind,

@@ -26,7 +26,7 @@ def test_hr_clears_a_whole_checklist_in_one_go_and_the_unit_leader_sees_it_ready
     # The queue by person: one row for the person, found by a posted search.
     page.goto("/onboarding/people/")
     page.fill("#id_q", placement.worker.last_name)
-    page.locator("form[role=search] button[type=submit]").first.click()
+    page.locator("main form[role=search] button[type=submit]").first.click()
     page.wait_for_load_state("networkidle")
     assert page.url.removeprefix(page.url.split("/onboarding")[0]) == "/onboarding/people/"
     person = page.locator(f"tr[data-worker='{placement.worker_id}']")

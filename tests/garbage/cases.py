@@ -1031,9 +1031,9 @@ ROSTER_CASES = [
         "rosters:search",
         "coordinator",
         ("rosters.forms.StaffSearchForm",),
-        {"q": "text"},
+        {"term": "text"},
         _rostered,
-        lambda w, c: {"q": "912 34 567"},
+        lambda w, c: {"term": "912 34 567"},
     ),
 ]
 

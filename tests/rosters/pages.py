@@ -60,7 +60,7 @@ PAGES = [
         "rosters:search",
         roles(COORDINATOR, HR, *LEADERS),
         method="post",
-        data=lambda w: {"q": "Kari"},
+        data=lambda w: {"term": "Kari"},
         ok_status=(302,),
     ),
     Page("calendar:feed", PUBLIC, kwargs=lambda w: {"token": issued_feed(w)[1]}),

@@ -103,3 +103,19 @@ def test_the_export_runs_the_same_queries_for_many_rows(
         rows = _csv(client.get(reverse("rosters:export_csv"), _period(days=30)))
 
     assert len(rows) == 13
+
+
+def test_the_xlsx_writer_survives_any_text_and_reads_back(tmp_path):
+    from rosters.exports import write_xlsx
+
+    path = tmp_path / "x.xlsx"
+    nasty = ["=1+1", "a\x00b\x1fc", "<b>&amp;</b>", "Ærlig ØÅ \u202e", "x" * 40000, "", None]
+    with path.open("wb") as out:
+        write_xlsx(out, title="Vakt/liste: <2026>", rows=[["A", "B"], nasty, [1, 2.5, -3]])
+
+    sheet = openpyxl.load_workbook(path).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:2] == ["A", "B"]
+    assert rows[1][:4] == ["'=1+1", "abc", "<b>&amp;</b>", "Ærlig ØÅ \u202e"]
+    assert len(rows[1][4]) == 32767
+    assert rows[2][:3] == [1, 2.5, -3]

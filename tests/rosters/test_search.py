@@ -10,7 +10,7 @@ from tests.rosters.factories import placed_on
 
 def _search(client, term: str):
     url = reverse("rosters:search")
-    response = client.post(url, {"q": term})
+    response = client.post(url, {"term": term})
     assert response.status_code == 302
     assert response["Location"] == url
     return client.get(url)
@@ -40,7 +40,7 @@ def test_a_leader_finds_their_units_needs_and_placements_and_nothing_else(client
     assert [n.pk for n in response.context["page_obj"]] == [mine.pk]
     assert "people" not in response.context["results"].kinds
 
-    client.post(reverse("rosters:search"), {"q": "Nattvik"})
+    client.post(reverse("rosters:search"), {"term": "Nattvik"})
     response = client.get(reverse("rosters:search") + "?kind=placements")
     found = list(response.context["page_obj"])
     assert [p.unit_id for p in found] == [world.home.pk]
@@ -79,7 +79,7 @@ def test_results_are_paginated_with_a_bounded_number_of_queries(
     for n in range(12):
         employee(world, last_name=f"Lund{n:02d}")
     client.force_login(world.coordinator)
-    client.post(reverse("rosters:search"), {"q": "Lund"})
+    client.post(reverse("rosters:search"), {"term": "Lund"})
 
     with django_assert_max_num_queries(12):
         response = client.get(reverse("rosters:search") + "?kind=people&page=3")
@@ -90,7 +90,7 @@ def test_results_are_paginated_with_a_bounded_number_of_queries(
 
 def test_a_volunteer_coordinator_has_no_staff_search(client, world):
     client.force_login(world.volunteer_coordinator)
-    assert client.post(reverse("rosters:search"), {"q": "x"}).status_code == 403
+    assert client.post(reverse("rosters:search"), {"term": "x"}).status_code == 403
     assert "header-search" not in client.get("/volunteers/").content.decode()
 
 
