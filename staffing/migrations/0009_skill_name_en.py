@@ -29,7 +29,7 @@ def fill_english_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0007_worker_name_order'),
+        ('staffing', '0008_contact_channel'),
     ]
 
     operations = [
