@@ -35,6 +35,9 @@ def calendar_revoke_url(token: str) -> str:
 
 
 def _language_of(worker: Worker) -> str:
+    # The person's language of messages (set by HR), else a volunteer's from registration.
+    if getattr(worker, "language", ""):
+        return worker.language
     volunteer = getattr(worker, "volunteer", None)
     if volunteer is not None and getattr(volunteer, "language", ""):
         return volunteer.language

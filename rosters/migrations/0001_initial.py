@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('staffing', '0009_skill_name_en'),
+        ('staffing', '0010_skill_name_en'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

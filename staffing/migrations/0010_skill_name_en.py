@@ -29,7 +29,7 @@ def fill_english_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0008_contact_channel'),
+        ('staffing', '0009_worker_language'),
     ]
 
     operations = [
