@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -13,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from matching.models import Offer, Proposal
+from matching.slot_states import ShiftSlots, SlotState, slot_states_for_needs
 from needs.models import Need, Shift
 from placements.models import PlacementShift
 from rosters.models import CalendarFeed
@@ -27,46 +26,9 @@ FEED_PAST_DAYS = 31
 FEED_FUTURE_DAYS = 366
 
 
-class SlotState:
-    """The state of a slot, the same words on every page (DESIGN.md, "State of a slot")."""
-
-    OPEN = "open"
-    PROPOSED = "proposed"
-    OFFERED = "offered"
-    PLACED = "placed"
-    READY = "ready"
-    LABELS = {
-        OPEN: _("Open"),
-        PROPOSED: _("Proposed"),
-        OFFERED: _("Offered"),
-        PLACED: _("Placed, onboarding"),
-        READY: _("Ready"),
-    }
-    BADGES = {OPEN: "bad", PROPOSED: "", OFFERED: "warn", PLACED: "warn", READY: "ok"}
-
-
-@dataclass
-class Slot:
-    state: str
-    worker: Worker | None = None
-
-    @property
-    def label(self) -> str:
-        return str(SlotState.LABELS[self.state])
-
-    @property
-    def badge(self) -> str:
-        return SlotState.BADGES[self.state]
-
-
-@dataclass
-class RosterShift:
-    shift: Shift
-    slots: list[Slot] = field(default_factory=list)
-
-    @property
-    def filled(self) -> int:
-        return sum(1 for slot in self.slots if slot.state in (SlotState.PLACED, SlotState.READY))
+# Slots whose person has said yes: their names are on every roster a leader sees; who is only
+# proposed or offered is the coordinator's business.
+BOOKED_STATES = frozenset({SlotState.ACCEPTED, SlotState.PLACED, SlotState.READY})
 
 
 def roster_units(user: User) -> QuerySet[Unit]:
@@ -94,14 +56,16 @@ def _day_bounds(first: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
 
 def roster_shifts(
     *, unit: Unit, first: dt.date, days: int, with_sub_units: bool = True
-) -> list[RosterShift]:
+) -> list[ShiftSlots]:
     """The unit's shifts that start in [first, first + days) (Europe/Oslo), each with its
-    slots: who is placed (ready or still in onboarding), offered, proposed, and what is open.
-    Four queries, whatever the number of shifts."""
+    slots in the states every page shows (matching.slot_states): who is placed, ready or has
+    accepted, who is offered or proposed, what is open or was declined. Five queries, whatever
+    the number of shifts."""
     start, end = _day_bounds(first, days)
     unit_ids = Unit.objects.subtree_ids([unit]) if with_sub_units else {unit.pk}
-    shifts = list(
-        Shift.objects.active()
+    shifts = {
+        shift.pk: shift
+        for shift in Shift.objects.active()
         .filter(
             need__unit_id__in=unit_ids,
             need__state__in=[Need.State.SUBMITTED, Need.State.CLOSED],
@@ -110,42 +74,22 @@ def roster_shifts(
         )
         .select_related("need__qualification", "need__unit")
         .order_by("start", "need__unit__name", "pk")[:2000]
-    )
-    ids = [shift.pk for shift in shifts]
-    placed: dict[int, list[Slot]] = defaultdict(list)
-    for row in (
-        PlacementShift.objects.filter(shift_id__in=ids, is_active=True)
-        .select_related("worker", "placement")
-        .order_by("worker__last_name", "worker__first_name", "pk")
-    ):
-        state = SlotState.READY if row.placement.ready_at else SlotState.PLACED
-        placed[row.shift_id].append(Slot(state, row.worker))
-    offered: dict[int, list[Slot]] = defaultdict(list)
-    for offer in (
-        Offer.objects.pending().filter(shift_id__in=ids).select_related("worker").order_by("pk")
-    ):
-        offered[offer.shift_id].append(Slot(SlotState.OFFERED, offer.worker))
-    proposed: dict[int, list[Slot]] = defaultdict(list)
-    for proposal in (
-        Proposal.objects.filter(shift_id__in=ids, status=Proposal.Status.PROPOSED)
-        .exclude(offers__status=Offer.Status.PENDING)
-        .select_related("worker")
-        .order_by("slot_index", "pk")
-    ):
-        proposed[proposal.shift_id].append(Slot(SlotState.PROPOSED, proposal.worker))
+    }
+    by_need = slot_states_for_needs({shift.need_id for shift in shifts.values()})
     rows = []
-    for shift in shifts:
-        people = sorted(placed[shift.pk], key=lambda slot: slot.state != SlotState.READY)
-        slots = [*people, *offered[shift.pk], *proposed[shift.pk]][: shift.headcount]
-        slots += [Slot(SlotState.OPEN) for _ in range(shift.headcount - len(slots))]
-        rows.append(RosterShift(shift=shift, slots=slots))
+    for need_rows in by_need.values():
+        for row in need_rows:
+            if row.shift.pk in shifts:
+                row.shift = shifts[row.shift.pk]  # with its need, unit and qualification
+                rows.append(row)
+    rows.sort(key=lambda row: (row.shift.start, row.shift.need.unit.name, row.shift.pk))
     return rows
 
 
 def unit_week(*, unit: Unit, monday: dt.date) -> list[dict]:
     """Seven days from `monday`, each with the shifts that start that day."""
     rows = roster_shifts(unit=unit, first=monday, days=7)
-    by_day: dict[dt.date, list[RosterShift]] = defaultdict(list)
+    by_day: dict[dt.date, list[ShiftSlots]] = defaultdict(list)
     for row in rows:
         by_day[timezone.localtime(row.shift.start).date()].append(row)
     return [
@@ -197,7 +141,7 @@ def placement_export_rows(rows: Iterable[tuple]) -> Iterator[list[object]]:
     """Header and one row per placement shift, for the rota and payroll systems. Labels are
     translated once, not per row; times are local (Europe/Oslo)."""
     sources = {code: str(label) for code, label in WorkerSource.choices}
-    ready, onboarding = str(SlotState.LABELS[SlotState.READY]), str(_("In onboarding"))
+    ready, onboarding = str(_("Ready")), str(_("In onboarding"))
     english = (translation.get_language() or "").startswith("en")
     tz = timezone.get_current_timezone()
     yield [

@@ -57,6 +57,7 @@ def week(request):
             "next_week": _iso_week(monday + dt.timedelta(days=7)),
             "today": timezone.localdate(),
             "show_candidates": request.user.has_role(Role.COORDINATOR),
+            "booked": selectors.BOOKED_STATES,
         },
     )
 
@@ -83,6 +84,7 @@ def day(request):
             "previous_day": the_day - dt.timedelta(days=1),
             "next_day": the_day + dt.timedelta(days=1),
             "printed_at": timezone.localtime(),
+            "booked": selectors.BOOKED_STATES,
         },
     )
 
