@@ -212,6 +212,8 @@ def slot_refill(
             except ValidationError as exc:
                 logger.info("automatic offer not sent: %s", exc.messages[0] if exc.messages else "")
                 continue
+            except Proposal.DoesNotExist:  # a run replaced the open proposals meanwhile
+                continue
             result.offered.append(offer.pk)
         open_slots, waiting, proposed = _open_state(shift_id)
         if waiting >= open_slots:

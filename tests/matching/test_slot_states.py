@@ -144,3 +144,20 @@ def test_a_cancelled_shift_shows_cancelled(world):
     [row] = slot_states_for_need(need)
 
     assert [s.state for s in row.slots] == ["cancelled"]
+
+
+def test_an_agency_temps_slot_calls_the_agency(world, monkeypatch):
+    from staffing.models import WorkerSource
+    from tests.staffing.factories import AgencyFactory
+
+    monkeypatch.setattr("matching.offers.adapter_why_not", lambda **kw: None)
+    agency = AgencyFactory(contact_email="vakt@byraa.example", contact_phone="+47 22 00 00 00")
+    temp = employee(world, agency=agency, phone="+47 99 99 99 99")
+    temp.source = WorkerSource.AGENCY
+    temp.save()
+    need = need_with_shifts(world)
+    offer_sent(world, proposal=_proposal(need, temp))
+
+    [row] = slot_states_for_need(need)
+
+    assert row.slots[0].state == "offered" and row.slots[0].phone == "+47 22 00 00 00"
