@@ -142,27 +142,28 @@ class Delivery:
 def offers_attach_delivery(offers: list[Offer]) -> list[Offer]:
     """Set `offer.deliveries` ([Delivery] of the offer message, one per channel) and
     `offer.delivery_failed` (the failed ones) on each offer, in one query."""
-    keys = {}
+    keys: dict[str, list[Offer]] = {}
     for offer in offers:
         offer.deliveries, offer.delivery_failed = [], []
         for channel in (Message.Channel.EMAIL, Message.Channel.SMS):
-            keys[message_key(offer, "matching.offer", channel)] = offer
+            # the same offer may be on a page twice (its slot and the history)
+            keys.setdefault(message_key(offer, "matching.offer", channel), []).append(offer)
     if not keys:
         return offers
     rows = Message.objects.filter(idempotency_key__in=list(keys)).values_list(
         "idempotency_key", "channel", "status", "delivery_status", "delivery_error"
     )
     for key, channel, status, delivery, error in rows:
-        offer = keys[key]
         if status == Message.Status.FAILED:
             item = Delivery(channel, "failed", _("could not be sent"))
         elif status == Message.Status.SENT:
             item = Delivery(channel, delivery or "sent", error)
         else:
             item = Delivery(channel, "queued")
-        offer.deliveries.append(item)
-        if item.failed:
-            offer.delivery_failed.append(item)
+        for offer in keys[key]:
+            offer.deliveries.append(item)
+            if item.failed:
+                offer.delivery_failed.append(item)
     return offers
 
 

@@ -169,6 +169,10 @@ def need_slots_section(*, request: HttpRequest, need) -> str:
     history = sorted(
         (o for row in shift_slots for o in row.history), key=lambda o: (o.shift.start, -o.pk)
     )
+    if is_coordinator:  # an offer whose SMS or e-mail did not arrive: call instead
+        selectors.offers_attach_delivery(
+            [s.offer for row in shift_slots for s in row.slots if s.offer] + history
+        )
     return render_to_string(
         "matching/includes/need_slots.html",
         {

@@ -519,3 +519,23 @@ def test_an_sms_the_outbox_gave_up_on_is_shown_as_not_delivered(world):
     assert [(d.channel, d.state) for d in shown.delivery_failed] == [("sms", "failed")]
     # the reason shown is ours, not the provider's text (it may quote the number)
     assert "503" not in str(shown.delivery_failed[0].error)
+
+
+def test_a_failed_sms_shows_on_the_needs_slot_to_the_coordinator_not_the_leader(world, client):
+    offer = _offer(world)
+    message = Message.objects.get(kind="matching.offer")
+    outbox_services.message_send(message_id=message.pk)
+    message.refresh_from_db()
+    outbox_services.message_delivery_update(
+        channel="sms", external_id=message.external_id, status="failed", error="error 30006"
+    )
+    url = reverse("needs:detail", kwargs={"pk": offer.shift.need_id})
+
+    client.force_login(world.coordinator)
+    page = client.get(url).content.decode()
+    assert page.count("delivery-failed") == 1  # the waiting offer's slot row
+    assert "error 30006" in page
+
+    client.force_login(world.leader)
+    page = client.get(url)
+    assert page.status_code == 200 and b"delivery-failed" not in page.content
