@@ -71,3 +71,34 @@ def request_matching_run(*, trigger: str, requested_by_id: int | None = None) ->
             )
 
     transaction.on_commit(send)
+
+
+MATCHING_RESOLVE = "matching.tasks.matching_resolve"
+
+
+def request_matching_resolve(
+    *,
+    trigger: str,
+    shift_ids: list[int] | tuple[int, ...] = (),
+    worker_ids: list[int] | tuple[int, ...] = (),
+    freed_shift_ids: list[int] | tuple[int, ...] = (),
+) -> None:
+    """Ask matching to re-solve only what one change touches, once the current transaction
+    commits: `shift_ids`, open shifts with a slot back to matching (an offer declined or
+    expired); `worker_ids`, workers whose availability changed; `freed_shift_ids`, cancelled
+    shifts whose proposed people are free again. Not debounced: it takes a fraction of a
+    second, and a full run busy at the time runs again and covers it. Without a broker the
+    scheduled run catches up."""
+    args = (trigger, list(shift_ids), list(worker_ids), list(freed_shift_ids))
+
+    def send() -> None:
+        try:
+            task_send(MATCHING_RESOLVE, args=args)
+        except Exception:
+            logger.warning(
+                "matching re-solve not queued (broker unavailable); trigger=%s",
+                trigger,
+                exc_info=True,
+            )
+
+    transaction.on_commit(send)

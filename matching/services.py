@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,8 @@ from matching import explain
 from matching.adapter import (
     Loaded,
     Reason,
+    candidate_id,
+    eligibility,
     instance_build,
     shifts_to_widen,
     worker_of,
@@ -400,3 +403,266 @@ def matching_runs_fail_stale(*, stale_after_s: float, now: dt.datetime | None = 
     if count:
         logger.warning("%s matching run(s) without a heartbeat marked failed", count)
     return count
+
+
+# --- incremental re-solve --------------------------------------------------------------------
+
+# Empty slots this close in time to a cancelled shift may now be taken by the people it freed
+# (the 7-day rules reach a week either way, rest a few hours more).
+RESOLVE_MARGIN = dt.timedelta(days=8)
+
+
+class ResolveConflict(Exception):
+    """The proposals moved while the re-solve worked (a decision, a full run): its answer is
+    stale, and the caller asks for a full run instead."""
+
+
+def _open_future_shifts(now: dt.datetime):
+    return Shift.objects.open().filter(start__gt=now)
+
+
+def _resolve_seeds(
+    *,
+    now: dt.datetime,
+    shift_ids: Iterable[int],
+    worker_ids: Iterable[int],
+    freed_shift_ids: Iterable[int],
+) -> set[int]:
+    """The open shifts whose slots the change touches directly."""
+    from staffing.models import Availability
+
+    seeds = set(
+        _open_future_shifts(now).filter(pk__in=list(shift_ids)).values_list("pk", flat=True)
+    )
+    worker_ids = list(worker_ids)
+    if worker_ids:
+        # a worker whose availability changed: the open shifts one of their windows covers
+        windows = Availability.objects.filter(worker_id__in=worker_ids, end__gt=now).values_list(
+            "start", "end"
+        )
+        cover = Q(pk__in=[])
+        for start, end in windows:
+            cover |= Q(start__gte=start, end__lte=end)
+        seeds |= set(_open_future_shifts(now).filter(cover).values_list("pk", flat=True))
+    freed = list(Shift.objects.filter(pk__in=list(freed_shift_ids)).values_list("start", "end"))
+    if freed:
+        # a cancelled shift frees whoever was proposed for it: the slots left empty near it
+        near = Q(pk__in=[])
+        for start, end in freed:
+            near |= Q(start__lt=end + RESOLVE_MARGIN, end__gt=start - RESOLVE_MARGIN)
+        empty = UnfilledSlot.objects.values("shift_id")
+        seeds |= set(
+            _open_future_shifts(now).filter(near, pk__in=empty).values_list("pk", flat=True)
+        )
+    return seeds
+
+
+def matching_resolve(
+    *,
+    trigger: str,
+    shift_ids: Iterable[int] = (),
+    worker_ids: Iterable[int] = (),
+    freed_shift_ids: Iterable[int] = (),
+    now: dt.datetime | None = None,
+) -> MatchingRun | None:
+    """Re-solve only the part of the instance a change touches; save only what changes.
+
+    The change: `shift_ids`, open shifts with a slot back to matching (an offer declined or
+    expired); `worker_ids`, workers whose availability changed; `freed_shift_ids`, cancelled
+    shifts whose proposed people are free again. The part re-solved is what the engine's
+    `solve_incremental` takes: the changed slots, the people who could take them, the slots
+    those people are proposed for and the empty slots they could take. Every other proposal
+    stays, as a booking of its person so that the working-time rules still hold across the
+    two parts. Accepted offers and approvals (placements) and offers waiting for an answer are
+    pinned: they are their people's bookings and hold their slots, as in a full run.
+
+    Returns the run (trigger as given; `slots` counts the part loaded), or None when the
+    change touches no open slot. Raises ResolveConflict when the proposals moved meanwhile
+    (the run is then recorded as failed, and nothing was saved)."""
+    now = now or timezone.now()
+    seeds = _resolve_seeds(
+        now=now, shift_ids=shift_ids, worker_ids=worker_ids, freed_shift_ids=freed_shift_ids
+    )
+    if not seeds:
+        return None
+    run = MatchingRun.objects.create(
+        trigger=trigger, status=MatchingRun.Status.RUNNING, started_at=timezone.now()
+    )
+    try:
+        _resolve_run(run, now=now, seeds=seeds)
+    except Exception as exc:
+        run.status = MatchingRun.Status.FAILED
+        run.error = (
+            _("The proposals changed while matching re-solved; a full run follows.")
+            if isinstance(exc, ResolveConflict)
+            else f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        run.finished_at = timezone.now()
+        run.save()
+        raise
+    return run
+
+
+def _resolve_run(run: MatchingRun, *, now: dt.datetime, seeds: set[int]) -> None:
+    from matching.engine import solve_incremental
+
+    t0 = time.perf_counter()
+    # Who could take the changed slots: the short lists of the seed shifts.
+    first = instance_build(now=now, shift_ids=seeds, available_only=True)
+    people = {a.worker_id for s in seeds for a in first.arcs_by_shift.get(s, ())}
+    proposed = Proposal.objects.filter(status=Proposal.Status.PROPOSED, shift__start__gt=now)
+    region = set(seeds)
+    region |= set(proposed.filter(worker__in=people).values_list("shift_id", flat=True).distinct())
+    lo = min(first.shifts[s].start for s in seeds) - RESOLVE_MARGIN if first.shifts else now
+    hi = max(first.shifts[s].end for s in seeds) + RESOLVE_MARGIN if first.shifts else now
+    region |= set(
+        _open_future_shifts(now)
+        .filter(start__lt=hi, end__gt=lo, pk__in=UnfilledSlot.objects.values("shift_id"))
+        .values_list("pk", flat=True)
+    )
+    # every other proposal is a booking of its person
+    before = list(
+        proposed.values_list(
+            "pk", "shift_id", "slot_index", "worker_id", "shift__start", "shift__end"
+        )
+    )
+    extra: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for _pk, shift_id, _i, worker_id, start, end in before:
+        if shift_id not in region:
+            extra.setdefault(worker_id, []).append((start, end))
+    loaded = instance_build(now=now, shift_ids=region, extra_booked=extra, available_only=True)
+    if any(_nobody_before_availability(shift) for shift in loaded.shifts.values()):
+        # "nobody qualified" counted among the available only: load everyone, so that the
+        # reason given for the empty slot is the true one
+        loaded = instance_build(now=now, shift_ids=region, extra_booked=extra)
+    t1 = time.perf_counter()
+
+    # the previous answer on the part: each shift's proposals on its open slots, in order
+    slots_of: dict[int, list[str]] = {}
+    for slot in loaded.instance.slots:
+        slots_of.setdefault(loaded.slot_shift[slot.id][0], []).append(slot.id)
+    held: dict[int, list[tuple[int, int, int]]] = {}
+    for pk, shift_id, index, worker_id, _s, _e in sorted(before, key=lambda r: (r[1], r[2], r[0])):
+        if shift_id in region:
+            held.setdefault(shift_id, []).append((pk, worker_id, index))
+    previous = {
+        slot: candidate_id(worker_id)
+        for shift_id, rows in held.items()
+        for slot, (_pk, worker_id, _i) in zip(slots_of.get(shift_id, ()), rows, strict=False)
+    }
+    changed = [s for shift_id in seeds for s in slots_of.get(shift_id, ())]
+    solution = solve_incremental(
+        loaded.instance,
+        previous=previous,
+        changed=changed,
+        time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"],
+        workers=settings.DUGNAD["MATCHING_WORKERS"],
+    )
+    t2 = time.perf_counter()
+    saved = _resolve_save(run=run, loaded=loaded, held=held, assignments=solution.assignments)
+    run.slots = len(loaded.instance.slots)
+    run.candidates = loaded.n_candidates
+    run.arcs = len(loaded.instance.arcs)
+    run.filled = len(solution.assignments)
+    run.objective = float(solution.objective)
+    run.bound = float(solution.bound)
+    run.load_seconds = t1 - t0
+    run.solve_seconds = t2 - t1
+    run.save_seconds = time.perf_counter() - t2
+    run.status = MatchingRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+    logger.info(
+        "matching re-solve %s: %s slots touched, %s proposals changed",
+        run.pk,
+        solution.stats.get("touched_slots"),
+        saved,
+    )
+
+
+def _nobody_before_availability(shift) -> bool:
+    codes = [rule.code for rule in eligibility.RULES]
+    return any(shift.passed.get(code, 1) == 0 for code in codes[: codes.index("not_available")])
+
+
+def _resolve_save(
+    *,
+    run: MatchingRun,
+    loaded: Loaded,
+    held: dict[int, list[tuple[int, int, int]]],
+    assignments: dict[str, str],
+) -> int:
+    """Save the part's answer: only proposals whose shift lost or gained a person change (the
+    others keep their rows, explanations and alternatives); the empty slots of the shifts
+    that changed get fresh reasons. Returns how many proposals were deleted or created."""
+    by_cand: dict[str, list[str]] = {}
+    for slot, cand in sorted(assignments.items()):
+        by_cand.setdefault(cand, []).append(slot)
+    new: dict[int, list[tuple[str, int]]] = {}
+    for slot in loaded.instance.slots:
+        cand = assignments.get(slot.id)
+        if cand is not None:
+            new.setdefault(loaded.slot_shift[slot.id][0], []).append((slot.id, worker_of(cand)))
+    arc_of = {
+        (shift_id, a.worker_id): a for shift_id, arcs in loaded.arcs_by_shift.items() for a in arcs
+    }
+    drop: list[int] = []
+    create: list[Proposal] = []
+    changed_shifts: set[int] = set()
+    for shift_id, info in loaded.shifts.items():
+        old_rows = held.get(shift_id, [])
+        old_workers = {w for _pk, w, _i in old_rows}
+        new_rows = new.get(shift_id, [])
+        new_workers = {w for _slot, w in new_rows}
+        gone = [pk for pk, w, _i in old_rows if w not in new_workers]
+        came = [(slot, w) for slot, w in new_rows if w not in old_workers]
+        if not gone and not came and len(old_rows) == len(new_rows):
+            continue
+        changed_shifts.add(shift_id)
+        drop.extend(gone)
+        # new people take the open positions nobody kept (the positions of a shift are alike;
+        # there are always enough: at most one person per open position)
+        kept = {index for _pk, w, index in old_rows if w in new_workers}
+        free = iter([i for i in info.open_indexes if i not in kept])
+        for slot, worker_id in came:
+            arc = arc_of[(shift_id, worker_id)]
+            create.append(
+                Proposal(
+                    run=run,
+                    shift_id=shift_id,
+                    slot_index=next(free),
+                    worker_id=worker_id,
+                    cost=arc.cost,
+                    explanations=in_each_language(
+                        explain.proposal_explanation, loaded, slot, arc, by_cand
+                    ),
+                    alternatives=explain.alternatives(loaded, slot, worker_id, by_cand),
+                )
+            )
+    unfilled = [
+        UnfilledSlot(
+            run=run,
+            shift_id=shift_id,
+            slot_index=index,
+            reasons=in_each_language(explain.unfilled_reason, loaded, slot.id, by_cand),
+        )
+        for slot in loaded.instance.slots
+        for shift_id, index in [loaded.slot_shift[slot.id]]
+        if shift_id in changed_shifts and slot.id not in assignments
+    ]
+    expected = {pk for rows in held.values() for pk, _w, _i in rows}
+    with transaction.atomic():
+        # The proposals of the part must be what the re-solve started from: a decision or a
+        # full run in between makes its answer stale.
+        now_there = set(
+            Proposal.objects.select_for_update()
+            .filter(shift__in=list(loaded.shifts), status=Proposal.Status.PROPOSED)
+            .values_list("pk", flat=True)
+        )
+        if now_there != expected:
+            raise ResolveConflict
+        Proposal.objects.filter(pk__in=drop, status=Proposal.Status.PROPOSED).delete()
+        Proposal.objects.bulk_create(create, batch_size=1000)
+        UnfilledSlot.objects.filter(shift__in=list(changed_shifts)).delete()
+        UnfilledSlot.objects.bulk_create(unfilled, batch_size=1000)
+    return len(drop) + len(create)

@@ -100,6 +100,58 @@ def _auto_round_after_run() -> None:
         logger.exception("automatic offers after a run failed")
 
 
+def _resolve_locked(
+    trigger: str, shift_ids: list[int], worker_ids: list[int], freed_shift_ids: list[int]
+) -> int | None:
+    """The incremental re-solve, under the same lock as a full run (both write proposals). When
+    a run is busy, it runs again when done, and that run sees this change too. When the
+    re-solve fails or finds the proposals moved under it, a full run takes over."""
+    from matching.services import (
+        ResolveConflict,
+        matching_resolve,
+        matching_run_execute,
+        matching_runs_fail_stale,
+    )
+
+    token = uuid.uuid4().hex
+    if not cache.add(LOCK_KEY, token, timeout=LOCK_SECONDS):
+        cache.set(RERUN_KEY, trigger, timeout=RERUN_SECONDS)
+        logger.info("matching re-solve deferred to a full run: a run is in progress")
+        return None
+    try:
+        matching_runs_fail_stale(stale_after_s=STALE_SECONDS)
+        with _Heartbeat(token):
+            try:
+                run = matching_resolve(
+                    trigger=trigger,
+                    shift_ids=shift_ids,
+                    worker_ids=worker_ids,
+                    freed_shift_ids=freed_shift_ids,
+                )
+            except ResolveConflict:
+                logger.info("matching re-solve was stale; a full run takes over")
+                run = matching_run_execute(trigger=trigger)
+            except Exception:
+                logger.exception("matching re-solve failed; a full run takes over")
+                run = matching_run_execute(trigger=trigger)
+        if run is not None:
+            _auto_round_after_run()
+        return run.pk if run is not None else None
+    finally:
+        if cache.get(LOCK_KEY) == token:
+            cache.delete(LOCK_KEY)
+
+
+@shared_task(name="matching.tasks.matching_resolve")
+def matching_resolve(
+    trigger: str,
+    shift_ids: list[int] | None = None,
+    worker_ids: list[int] | None = None,
+    freed_shift_ids: list[int] | None = None,
+) -> int | None:
+    return _resolve_locked(trigger, shift_ids or [], worker_ids or [], freed_shift_ids or [])
+
+
 @shared_task(name="matching.tasks.matching_run")
 def matching_run(trigger: str, requested_by_id: int | None = None) -> int | None:
     return _run_locked(trigger, requested_by_id)

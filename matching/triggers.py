@@ -7,11 +7,18 @@ from core.tasks_by_name import (
     DEBOUNCE_KEY,
     MATCHING_RUN,
     UNDEBOUNCED,
+    request_matching_resolve,
     request_matching_run,
     task_send,
 )
 
-__all__ = ["DEBOUNCE_KEY", "UNDEBOUNCED", "matching_run_request_now", "request_matching_run"]
+__all__ = [
+    "DEBOUNCE_KEY",
+    "UNDEBOUNCED",
+    "matching_run_request_now",
+    "request_matching_resolve",
+    "request_matching_run",
+]
 
 logger = logging.getLogger(__name__)
 

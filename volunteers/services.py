@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.dates import FOLLOW_UP_DATES, MILESTONE_DATES, DateRange
-from core.tasks_by_name import request_matching_run
+from core.tasks_by_name import request_matching_resolve
 from core.text import ascii_digits
 from outbox.services import Attachment, message_enqueue, messages_erase_for_recipient
 from staffing.erasure import workers_in_use
@@ -190,7 +190,7 @@ def volunteer_pause(*, volunteer: Volunteer, paused: bool) -> Volunteer:
         active = not paused and volunteer.status == Status.STAFFING_POOL
         worker_set_active(worker_id=volunteer.worker_id, active=active)
         if active:
-            request_matching_run(trigger="worker_available")
+            request_matching_resolve(trigger="worker_available", worker_ids=[volunteer.worker_id])
     return volunteer
 
 
@@ -277,7 +277,7 @@ def _sync_worker(volunteer: Volunteer) -> Worker:
 def _admit(volunteer: Volunteer, *, by) -> Worker:
     worker = _sync_worker(volunteer)
     Event.objects.create(volunteer=volunteer, kind=Event.Kind.ADMITTED, by=by)
-    request_matching_run(trigger="worker_available", requested_by_id=getattr(by, "pk", None))
+    request_matching_resolve(trigger="worker_available", worker_ids=[worker.pk])
     logger.info("volunteer %s admitted as worker %s", volunteer.pk, worker.pk)
     return worker
 

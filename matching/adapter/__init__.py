@@ -12,6 +12,7 @@ In three parts, each readable on its own:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -144,15 +145,29 @@ def _spread(key: int, worker_ids: np.ndarray) -> np.ndarray:
 
 
 def instance_build(
-    *, now: dt.datetime | None = None, widen: dict[int, int] | None = None
+    *,
+    now: dt.datetime | None = None,
+    widen: dict[int, int] | None = None,
+    shift_ids: Iterable[int] | None = None,
+    extra_booked: Mapping[int, Iterable[tuple[dt.datetime, dt.datetime]]] | None = None,
+    available_only: bool = False,
 ) -> Loaded:
     """Slots = active shifts of submitted needs in the future × headcount minus approved
     placements; candidates = active workers who pass every rule of eligibility.RULES (the
     engine keeps the working-time rules, which depend on the other assignments).
 
     Each shift offers the engine its MAX_CANDIDATES_PER_SLOT cheapest candidates (plus its
-    headcount), times `widen[shift id]` for the shifts a run widens (see shifts_to_widen)."""
-    snap = snapshot_load(now=now or timezone.now())
+    headcount), times `widen[shift id]` for the shifts a run widens (see shifts_to_widen).
+
+    `shift_ids`: only those of the open future shifts (a part of the instance, for the
+    incremental re-solve). `extra_booked`: worker id -> intervals the engine treats as booked
+    on top of their placements (the slots they hold outside that part), so the working-time
+    rules between the part and the rest still hold; costs and explanations of bookings
+    (hours already worked) do not count them. `available_only` (with `shift_ids`): load only
+    the workers whose availability covers one of those shifts (see snapshot_load)."""
+    snap = snapshot_load(
+        now=now or timezone.now(), open_shift_ids=shift_ids, available_only=available_only
+    )
     w = Weights.from_settings()
 
     slots: list[Slot] = []
@@ -174,14 +189,17 @@ def instance_build(
         limit += len(shift.open_indexes)
         shift.n_left_out = max(len(order) - limit, 0)
         order = order[:limit]
+        # plain Python numbers in one go (per-element numpy indexing costs ~1 µs each)
+        rates = rate[order]
         infos = [
-            ArcInfo(
-                worker_id=int(wids[o]),
-                cost=float(costs.total[o]),
-                money=float(costs.money[o]),
-                rate=None if np.isnan(rate[o]) else float(rate[o]),
+            ArcInfo(worker_id=wid, cost=cost, money=money, rate=None if r != r else r)
+            for wid, cost, money, r in zip(
+                wids[order].tolist(),
+                costs.total[order].tolist(),
+                costs.money[order].tolist(),
+                rates.tolist(),
+                strict=True,
             )
-            for o in order.tolist()
         ]
         arcs_by_shift[shift.id] = infos
         unfilled = unfilled_cost(need, w)
@@ -194,10 +212,13 @@ def instance_build(
             )
         used.update(a.worker_id for a in infos)
 
+    extra = extra_booked or {}
     candidates = tuple(
         Candidate(
             id=candidate_id(wid),
-            booked=tuple(Interval(s, e) for s, e in sorted(snap.booked.get(wid, ()))),
+            booked=tuple(
+                Interval(s, e) for s, e in sorted((*snap.booked.get(wid, ()), *extra.get(wid, ())))
+            ),
         )
         for wid in sorted(used)
     )

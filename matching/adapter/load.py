@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count
+from django.db.models import Count, Max, Min, Q
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # The 7-day rule needs bookings from a week either side of the slots.
@@ -159,15 +159,33 @@ def _closure(direct: dict[int, set[int]], ids: list[int]) -> dict[int, frozenset
     return out
 
 
+def _id_list(ids: list[int]):
+    """`pk__in` operand for thousands of ids: on PostgreSQL one array parameter (thousands of
+    parameters cost more to build and send than the query itself), elsewhere the list."""
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
+
+
 def snapshot_load(
     *,
     now: dt.datetime,
     shift_ids: Iterable[int] | None = None,
     worker_ids: Iterable[int] | None = None,
+    open_shift_ids: Iterable[int] | None = None,
+    available_only: bool = False,
 ) -> Snapshot:
     """A run's snapshot: the open future shifts and every active worker. With `shift_ids` and
     `worker_ids`, just those shifts (whatever their state) and workers (active or not): the
-    approval re-check's view of one decision."""
+    approval re-check's view of one decision. With `open_shift_ids`, a run's view of just
+    those of the open future shifts (the incremental re-solve's part of the instance): the
+    bookings still count over the whole run's horizon, so that costs are a full run's; with
+    `available_only` too, only the workers with an availability window covering one of those
+    shifts are loaded (nobody else passes the availability rule; the counts of the rules
+    before it then count those workers only)."""
     from matching.models import Offer, ProposalRejection
     from needs.models import Need, Shift
     from placements.models import PlacementShift
@@ -184,6 +202,12 @@ def snapshot_load(
     if shift_ids is None:
         shift_qs = Shift.objects.open().filter(start__gt=now)
         placed_qs = PlacementShift.objects.filter(is_active=True, shift__start__gt=now)
+        pending_qs = Offer.objects.pending().filter(shift__start__gt=now)
+        if open_shift_ids is not None:
+            open_shift_ids = list(open_shift_ids)
+            shift_qs = shift_qs.filter(pk__in=open_shift_ids)
+            placed_qs = placed_qs.filter(shift_id__in=open_shift_ids)
+            pending_qs = pending_qs.filter(shift_id__in=open_shift_ids)
     else:
         shift_ids = list(shift_ids)
         shift_qs = Shift.objects.filter(pk__in=shift_ids)
@@ -195,11 +219,7 @@ def snapshot_load(
     if shift_ids is None:
         # A slot with an offer waiting for an answer is pinned: no run proposes anyone else.
         for sid, n in (
-            Offer.objects.pending()
-            .filter(shift__start__gt=now)
-            .values("shift_id")
-            .annotate(n=Count("pk"))
-            .values_list("shift_id", "n")
+            pending_qs.values("shift_id").annotate(n=Count("pk")).values_list("shift_id", "n")
         ):
             placed[sid] = placed.get(sid, 0) + n
     shifts: dict[int, ShiftInfo] = {}
@@ -269,6 +289,24 @@ def snapshot_load(
     # --- workers -------------------------------------------------------------------------
     if worker_ids is None:
         worker_qs = Worker.objects.active()
+        cover = Q()
+        if open_shift_ids is not None and available_only:
+            # free for one of the shifts and holding a qualification one of their needs takes
+            cover = Q(pk__in=[])
+            for start, end in {(s.start, s.end) for s in shifts.values()}:
+                cover |= Q(start__lte=start, end__gte=end)
+            closure = _closure(direct, list(qual_names))
+            wanted = {n.qualification_id for n in needs.values()}
+            fitting = [q for q, covered in closure.items() if covered & wanted]
+            ids = list(
+                worker_qs.filter(
+                    pk__in=Availability.objects.filter(cover).values("worker_id"),
+                    qualifications__in=fitting,
+                )
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+            worker_qs = Worker.objects.filter(pk__in=_id_list(ids))
     else:
         worker_qs = Worker.objects.filter(pk__in=list(worker_ids))
     verified = set(worker_qs.with_verified_hpr().values_list("pk", flat=True))
@@ -320,6 +358,13 @@ def snapshot_load(
     # --- bookings: existing active placement shifts around the horizon -------------------
     horizon_start = min((s.start for s in shifts.values()), default=now)
     horizon_end = max((s.end for s in shifts.values()), default=now)
+    # availability matters only for the shifts loaded
+    av_start, av_end = horizon_start, horizon_end
+    if open_shift_ids is not None and shifts:
+        # a part of a run: the bookings a full run would count (its hours-worked cost term)
+        whole = Shift.objects.open().filter(start__gt=now).aggregate(lo=Min("start"), hi=Max("end"))
+        horizon_start = min(horizon_start, whole["lo"] or horizon_start)
+        horizon_end = max(horizon_end, whole["hi"] or horizon_end)
     booked: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     placed_on_need: set[tuple[int, int]] = set()
     placed_count: dict[tuple[int, int], int] = defaultdict(int)
@@ -330,6 +375,8 @@ def snapshot_load(
     )
     if worker_ids is not None:
         bookings = bookings.filter(worker_id__in=list(workers))
+    elif available_only:
+        bookings = bookings.filter(worker__in=worker_qs)
     for wid, start, end, need_id in bookings.values_list(
         "worker_id", "start", "end", "shift__need_id"
     ):
@@ -354,13 +401,10 @@ def snapshot_load(
             workers[wid].booked_hours = sum((e - s).total_seconds() for s, e in intervals) / 3600
 
     # --- availability windows overlapping the horizon ------------------------------------
-    av = [
-        r
-        for r in Availability.objects.filter(
-            **in_scope, end__gt=horizon_start, start__lt=horizon_end
-        ).values_list("worker_id", "start", "end")
-        if r[0] in index_of
-    ]
+    av_qs = Availability.objects.filter(**in_scope, end__gt=av_start, start__lt=av_end)
+    if available_only:
+        av_qs = av_qs.filter(cover)  # only the windows that cover a shift count
+    av = [r for r in av_qs.values_list("worker_id", "start", "end") if r[0] in index_of]
 
     # --- agency rates --------------------------------------------------------------------
     agencies = {w.agency_id for w in workers.values() if w.agency_id is not None}

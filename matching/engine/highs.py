@@ -99,6 +99,7 @@ def solve(
     has_x = info.primal_solution_status == _hc.kSolutionStatusFeasible
     solution = h.getSolution()
     x = np.array(solution.col_value) if has_x else None
+    del h, lp  # HiGHS's copy of the model goes before the caller's next step
     rc = None if integer or not optimal else np.array(solution.col_dual)
     # an LP optimum is a bound only when the solve finished
     lp_bound = value if optimal else -math.inf

@@ -13,8 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 
-from .model import Candidate, Instance, Interval, Solution
+from .check import objective_of
+from .model import Arc, Candidate, Instance, Interval, Solution
 from .solver import solve
+
+# relative discount of the pairs of the previous answer (well inside the gap tolerance)
+STABILITY = 1e-3
 
 
 def solve_incremental(
@@ -69,15 +73,30 @@ def solve_incremental(
         extra.setdefault(c, []).append(Interval(slots[s].start, slots[s].end))
     sub_slots = tuple(s for s in instance.slots if s.id in touched)
     sub_arcs = tuple(a for a in instance.arcs if a.slot in touched)
+    # Ties (and near-ties) go to the assignment as it stands: each previous pair costs a
+    # little less, so an equally good answer does not move people for nothing and the fewest
+    # proposals change. The objective below is in the true costs; the bound stays valid, as
+    # no cost went up.
+    solve_arcs = tuple(
+        Arc(a.slot, a.candidate, a.cost * (1.0 - STABILITY))
+        if keep.get(a.slot) == a.candidate
+        else a
+        for a in sub_arcs
+    )
     in_sub = {a.candidate for a in sub_arcs}
     sub_cands = tuple(
         Candidate(c.id, tuple(sorted((*c.booked, *extra.get(c.id, ())), key=lambda i: i.start)))
         for c in instance.candidates
         if c.id in in_sub
     )
-    sub = Instance(instance.params, sub_slots, sub_cands, sub_arcs)
     part = solve(
-        sub, time_limit_s=time_limit_s, gap_tolerance_pct=gap_tolerance_pct, workers=workers
+        Instance(instance.params, sub_slots, sub_cands, solve_arcs),
+        time_limit_s=time_limit_s,
+        gap_tolerance_pct=gap_tolerance_pct,
+        workers=workers,
+    )
+    part_objective = objective_of(
+        Instance(instance.params, sub_slots, sub_cands, sub_arcs), part.assignments
     )
     assignments = {**fixed, **part.assignments, **pinned}
     outside = [s for s in instance.slots if s.id not in touched and s.id not in pinned]
@@ -90,8 +109,8 @@ def solve_incremental(
     stats["touched_candidates"] = len(sub_cands)
     return Solution(
         assignments=assignments,
-        objective=part.objective + rest_cost + pinned_cost,
-        bound=part.bound + rest_cost + pinned_cost,
+        objective=part_objective + rest_cost + pinned_cost,
+        bound=min(part.bound, part_objective) + rest_cost + pinned_cost,
         status=f"incremental-{part.status}",
         wall_s=time.perf_counter() - t,
         stats=stats,

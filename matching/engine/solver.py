@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from . import colgen, highs, parallel
+from . import colgen, highs, memory, parallel
 from .check import check_solution
 from .compiled import Compiled, compile_instance, feasible_alone
 from .formulation import Formulation, build_formulation, weekly_rest_caps
@@ -310,12 +310,12 @@ def _solve_block(
     """
     t_begin = time.perf_counter()
     t_end = t_begin + time_limit
-    csc = matrix.tocsc()
     best = start.copy()
     best_val = float(obj[best].sum()) + offset
     pricer = colgen.Pricer(cp, arcs, workers) if cp is not None and arcs is not None else None
     weekly = pricer is not None and bool(pricer.bind.any())
-    block_csc, block_rhs = csc, rhs
+    # the block's own rows (without cuts), for the weekly-rest repair only
+    block_csc, block_rhs = (matrix.tocsc(), rhs) if weekly else (None, rhs)
 
     def consider(x: np.ndarray) -> None:
         nonlocal best, best_val
@@ -365,10 +365,15 @@ def _solve_block(
         # make the LP's ones a schedule that keeps the rule, which the roundings need
         if gain < 1e-5 * abs(bound) and not n_weekly:
             break
+    # the compact LP's HiGHS model is done with: free it before the heuristics and the
+    # column generation build theirs
+    del model, knap
+    memory.trim()
     if cut_parts:
         matrix = sp.vstack([matrix, *cut_parts]).tocsr()
         rhs = np.concatenate([rhs, *cut_rhs])
-        csc = matrix.tocsc()
+        del cut_parts, cut_rhs
+    csc = matrix.tocsc()
     order = np.lexsort((obj, -np.round(lp.x, 6)))
     consider(
         pricer.round(obj, csc, rhs, order) if pricer is not None else _round(obj, csc, rhs, order)
@@ -478,6 +483,7 @@ def solve_compiled(
     workers: int | None = None,
 ) -> tuple[np.ndarray, float, str, dict[str, float | int | str]]:
     """Chosen arc indices, proven lower bound, status, stats."""
+    memory.configure()
     t_begin = time.perf_counter()
     deadline = t_begin + (time_limit_s if time_limit_s is not None else 600.0)
     feasible = feasible_alone(cp, cp.a_slot, cp.a_cand)
@@ -489,18 +495,17 @@ def solve_compiled(
     col_comp = _components(form)
     # columns ordered by component; rows follow their first column
     col_order = np.argsort(col_comp, kind="stable")
-    inv = np.empty_like(col_order)
-    inv[col_order] = np.arange(len(col_order))
-    matrix = form.matrix.tocsc()[:, col_order].tocsr()
     row_comp = col_comp[form.row_comp_key]
     row_order = np.argsort(row_comp, kind="stable")
-    matrix = matrix[row_order]
+    matrix = form.matrix.tocsc()[:, col_order].tocsr()[row_order]
     rhs = form.rhs[row_order]
     is_knap = form.is_knapsack[row_order]
     row_comp = row_comp[row_order]
     obj = form.obj[col_order]
     comp_sorted = col_comp[col_order]
     arcs_sorted = form.arcs[col_order]
+    n_rows_total = int(form.matrix.shape[0])
+    del form, col_comp, col_order, row_order
 
     comps, col_start = np.unique(comp_sorted, return_index=True)
     col_end = np.append(col_start[1:], len(comp_sorted))
@@ -525,13 +530,18 @@ def solve_compiled(
     status = "optimal"
     total_cols = max(len(arcs_sorted), 1)
     workers = parallel.resolve(workers)
+    # each batch's own rows and columns; the whole matrix is not needed any more (one copy
+    # of the rows lives at a time, not two)
+    block_matrix = {b[:2]: matrix[b[2] : b[3], b[0] : b[1]] for b in batches}
+    del matrix
+    memory.trim()
 
     def run(batch: tuple[int, int, int, int], share: float) -> tuple[np.ndarray, float, bool]:
         c0, c1, r0, r1 = batch
         offset = float(slot_u[np.unique(cp.a_slot[arcs_sorted[c0:c1]])].sum())
         x, b, ok = _solve_block(
             obj[c0:c1],
-            matrix[r0:r1, c0:c1],
+            block_matrix.pop((c0, c1)),
             rhs[r0:r1],
             offset,
             share,
@@ -579,7 +589,7 @@ def solve_compiled(
     stats: dict[str, float | int | str] = {
         "build_s": round(t_built - t_begin, 3),
         "columns": len(arcs_sorted),
-        "rows": int(matrix.shape[0]),
+        "rows": n_rows_total,
         "components": len(comps),
         "batches": len(batches),
     }

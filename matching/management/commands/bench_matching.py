@@ -20,6 +20,27 @@ def _proposals() -> list[tuple[int, int, int]]:
     )
 
 
+def _objectives() -> tuple[float, float]:
+    """(objective of the saved proposals, objective of a full run now), over the full
+    instance as it stands."""
+    from matching.adapter import candidate_id, instance_build
+    from matching.engine import objective_of, solve
+
+    loaded = instance_build()
+    slots_of: dict[int, list[str]] = {}
+    for slot in loaded.instance.slots:
+        slots_of.setdefault(loaded.slot_shift[slot.id][0], []).append(slot.id)
+    held: dict[int, list[int]] = {}
+    for shift_id, _index, worker_id in _proposals():
+        held.setdefault(shift_id, []).append(worker_id)
+    assignments = {
+        slot: candidate_id(worker_id)
+        for shift_id, workers in held.items()
+        for slot, worker_id in zip(slots_of.get(shift_id, ()), workers, strict=False)
+    }
+    return objective_of(loaded.instance, assignments), solve(loaded.instance).objective
+
+
 class Command(BaseCommand):
     help = "Benchmark a full matching run (load, solve, save) on the demo data at scale."
 
@@ -27,8 +48,14 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=10.0, help="demo scale (10 = M size)")
         parser.add_argument("--no-demo", action="store_true", help="use the data as it is")
         parser.add_argument("--reruns", type=int, default=1)
+        parser.add_argument(
+            "--incremental",
+            type=int,
+            default=5,
+            help="offers declined one after another, each re-solved incrementally",
+        )
 
-    def handle(self, *args, scale: float, no_demo: bool, reruns: int, **options):
+    def handle(self, *args, scale: float, no_demo: bool, reruns: int, incremental: int, **options):
         if not no_demo and Worker.objects.count() < 1800 * scale:
             started = time.perf_counter()
             call_command("demo", scale=scale, quiet_users=True, stdout=self.stderr)
@@ -47,6 +74,63 @@ class Command(BaseCommand):
                 f"bench matching-e2e-rerun same_proposals={str(same).lower()} "
                 f"proposals={len(first)}"
             )
+        if incremental:
+            self._incremental(incremental, scale)
+
+    def _incremental(self, n: int, scale: float) -> None:
+        """An offer is sent and declined, n times: the time from the "no" to the proposals
+        saved by the re-solve it triggers (run in-process, as an eager task), and how the
+        saved proposals compare with a full run on the same data."""
+        from celery import current_app
+
+        from accounts.models import Role, User
+        from matching.offers import offer_decline, offer_send
+
+        coordinator = User.objects.filter(role=Role.COORDINATOR).order_by("pk").first()
+        eager = current_app.conf.task_always_eager
+        current_app.conf.task_always_eager = True
+        walls, touched, changed = [], [], []
+        try:
+            for i in range(n):
+                # the earliest open proposal whose worker has an e-mail address, not decided by
+                # the coordinator's own need
+                proposal = (
+                    Proposal.objects.filter(status=Proposal.Status.PROPOSED)
+                    .exclude(worker__email="")
+                    .select_related("worker")
+                    .order_by("shift__start", "shift_id", "slot_index")[i % 7 :]
+                    .first()
+                )
+                if proposal is None:
+                    break
+                offers, errors = offer_send(proposals=[proposal], by=coordinator)
+                if not offers:
+                    self.stderr.write(f"offer not sent: {errors}")
+                    continue
+                before = _proposals()
+                last = MatchingRun.objects.order_by("-pk").values_list("pk", flat=True).first()
+                t = time.perf_counter()
+                offer_decline(offer=offers[0], reason="bench")
+                walls.append(time.perf_counter() - t)
+                run = MatchingRun.objects.filter(pk__gt=last).order_by("-pk").first()
+                if run is None or run.status != MatchingRun.Status.SUCCEEDED:
+                    self.stdout.write(f"bench matching-incremental status=failed run={run}")
+                    return
+                touched.append(run.slots)
+                changed.append(len(set(before) ^ set(_proposals())))
+        finally:
+            current_app.conf.task_always_eager = eager
+        if not walls:
+            return
+        saved, full = _objectives()
+        walls.sort()
+        self.stdout.write(
+            f"bench matching-incremental db={connection.vendor} scale={scale:g} declines={len(walls)} "
+            f"median_s={walls[len(walls) // 2]:.3f} max_s={walls[-1]:.3f} "
+            f"slots_loaded_max={max(touched)} proposals_changed_max={max(changed)} "
+            f"objective_saved={saved:.0f} objective_full_run={full:.0f} "
+            f"diff_pct={100 * (saved - full) / full if full else 0.0:.3f}"
+        )
 
     def _print(self, run: MatchingRun, label: str = "matching-e2e") -> None:
         if run.status != MatchingRun.Status.SUCCEEDED:
