@@ -23,6 +23,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _cpu_s() -> float:
+    # CPU seconds of the process (all threads): on a shared machine, the figure that does not
+    # depend on what else runs
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def run(
     sizes: list[str],
     seed: int,
@@ -42,15 +49,18 @@ def run(
         gc.collect()
         greedy = solve_greedy(instance)
         t = time.perf_counter()
+        cpu = _cpu_s()
         sol = solve(instance, time_limit_s=time_limit_s, workers=workers)
         wall = time.perf_counter() - t
+        cpu = _cpu_s() - cpu
         peak = _peak_rss_mb()
         n_slots, n_cands = SIZES[size]
         print(
             f"bench matching size={size} slots={n_slots} candidates={n_cands} "
             f"wall_s={wall:.2f} peak_mb={peak:.0f} filled={len(sol.assignments)} "
             f"objective={sol.objective:.0f} bound={sol.bound:.0f} gap_pct={sol.gap_pct:.3f} "
-            f"greedy_objective={greedy.objective:.0f} workers={parallel.resolve(workers)}",
+            f"greedy_objective={greedy.objective:.0f} workers={parallel.resolve(workers)} "
+            f"cpu_s={cpu:.2f}",
             flush=True,
         )
         greedy_gap = 100.0 * (greedy.objective - sol.objective) / sol.objective
