@@ -444,6 +444,12 @@ def _resolve_seeds(
         for start, end in windows:
             cover |= Q(start__gte=start, end__lte=end)
         seeds |= set(_open_future_shifts(now).filter(cover).values_list("pk", flat=True))
+        # and the shifts they are proposed for, which a window they lost may no longer cover
+        seeds |= set(
+            _open_future_shifts(now)
+            .filter(proposals__worker__in=worker_ids, proposals__status=Proposal.Status.PROPOSED)
+            .values_list("pk", flat=True)
+        )
     freed = list(Shift.objects.filter(pk__in=list(freed_shift_ids)).values_list("start", "end"))
     if freed:
         # a cancelled shift frees whoever was proposed for it: the slots left empty near it

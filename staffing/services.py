@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from core.tasks_by_name import request_matching_run
+from core.tasks_by_name import request_matching_resolve, request_matching_run
 from outbox.services import messages_erase_for_recipient
 from outbox.sms import normalise_number
 from staffing import erasure
@@ -236,5 +236,6 @@ def worker_availability_replace(
         Availability(worker=worker, start=start, end=end, note=note) for start, end in wanted
     )
     Worker.objects.filter(pk=worker.pk).update(updated_at=timezone.now())
-    request_matching_run(trigger="worker_available")
+    # only the part of the instance this person's windows touch is solved again
+    request_matching_resolve(trigger="worker_available", worker_ids=[worker.pk])
     return len(wanted)

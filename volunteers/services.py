@@ -169,8 +169,9 @@ def volunteer_update_self(*, volunteer: Volunteer, data: dict[str, Any]) -> Volu
     Event.objects.create(volunteer=volunteer, kind=Event.Kind.UPDATED)
     if volunteer.worker_id and volunteer.status == Status.STAFFING_POOL:
         _sync_worker(volunteer)
-        # Their availability may have changed: matching sees it at once (issue 13.6).
-        request_matching_run(trigger="worker_available")
+        # Their availability may have changed: matching sees it at once (issue 13.6), solving
+        # again only the part of the instance their windows and proposals touch.
+        request_matching_resolve(trigger="worker_available", worker_ids=[volunteer.worker_id])
     return volunteer
 
 

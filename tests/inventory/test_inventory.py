@@ -176,7 +176,7 @@ def test_an_answer_lands_reported_and_free_capacity_counts_at_once(
     worker = staff(world)
     started(world)
     with (
-        mock.patch("staffing.services.request_matching_run") as trigger,
+        mock.patch("staffing.services.request_matching_resolve") as trigger,
         django_capture_on_commit_callbacks(execute=True),
     ):
         answer = _answered(client, world, worker)
@@ -187,7 +187,7 @@ def test_an_answer_lands_reported_and_free_capacity_counts_at_once(
     assert not worker.qualifications.exists()  # not verified: not on the worker
     windows = Availability.objects.filter(worker=worker, note=SELF_REPORTED)
     assert windows.count() == 31
-    trigger.assert_called_once_with(trigger="worker_available")
+    trigger.assert_called_once_with(trigger="worker_available", worker_ids=[worker.pk])
     invitation = answer.invitation
     invitation.refresh_from_db()
     assert invitation.answered_at is not None and invitation.opened_at is not None
@@ -349,7 +349,7 @@ def test_after_verification_the_link_updates_availability_only(
     answer = _answered(client, world, worker)
     answer_verify(answer=answer, by=world.hr, qualifications=answer.qualifications.all(), skills=[])
     with (
-        mock.patch("staffing.services.request_matching_run") as trigger,
+        mock.patch("staffing.services.request_matching_resolve") as trigger,
         django_capture_on_commit_callbacks(execute=True),
     ):
         answer = _answered(
@@ -483,10 +483,12 @@ def test_the_same_availability_again_asks_for_no_run(
     _answered(client, world, worker)
     with (
         mock.patch("staffing.services.request_matching_run") as trigger,
+        mock.patch("staffing.services.request_matching_resolve") as resolve,
         django_capture_on_commit_callbacks(execute=True),
     ):
         _answered(client, world, worker, experience="Endret bare teksten")
     trigger.assert_not_called()
+    resolve.assert_not_called()
 
 
 def test_coordinators_and_hr_find_the_inventories_in_the_navigation(client, world):

@@ -27,13 +27,13 @@ def test_a_volunteer_changing_availability_through_the_link_triggers_matching(
     data = form_data(world, weekdays=["6", "7"], times_of_day=["evening"])
     data.pop("email")
     with (
-        mock.patch("volunteers.services.request_matching_run") as trigger,
+        mock.patch("volunteers.services.request_matching_resolve") as trigger,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(url, data)
 
     assert response.status_code == 302
-    trigger.assert_called_once_with(trigger="worker_available")
+    trigger.assert_called_once_with(trigger="worker_available", worker_ids=[worker.pk])
     after = Availability.objects.filter(worker=worker)
     assert set(after.values_list("start", "end")) != before
     assert all(w.start.isoweekday() in (6, 7) for w in after)
@@ -44,9 +44,13 @@ def test_a_volunteer_not_yet_in_the_pool_triggers_no_run(client, world):
     url = reverse("volunteers:me", kwargs={"token": registration.token})
     data = form_data(world, weekdays=["6"])
     data.pop("email")
-    with mock.patch("volunteers.services.request_matching_run") as trigger:
+    with (
+        mock.patch("volunteers.services.request_matching_run") as trigger,
+        mock.patch("volunteers.services.request_matching_resolve") as resolve,
+    ):
         assert client.post(url, data).status_code == 302
     trigger.assert_not_called()
+    resolve.assert_not_called()
 
 
 def _cleaned(world):

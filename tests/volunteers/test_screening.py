@@ -172,13 +172,13 @@ def test_admitting_to_the_pool_creates_a_worker_matching_can_use(
     volunteer.languages.set([language])
 
     with (
-        mock.patch("volunteers.services.request_matching_run") as trigger,
+        mock.patch("volunteers.services.request_matching_resolve") as trigger,
         django_capture_on_commit_callbacks(execute=True),
     ):
         worker = volunteer_admit(volunteer=volunteer, by=world.volunteer_coordinator)
 
-    trigger.assert_called_once()
-    assert trigger.call_args.kwargs["trigger"] == "worker_available"
+    # matching re-solves the part of its instance the new person's windows touch
+    trigger.assert_called_once_with(trigger="worker_available", worker_ids=[worker.pk])
     worker = Worker.objects.get(pk=worker.pk)
     assert worker.source == WorkerSource.VOLUNTEER
     assert worker.is_active
