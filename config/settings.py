@@ -351,6 +351,12 @@ DUGNAD = {
     # threads of one matching run (independent blocks, the schedule search); 0: the machine's
     # cores, up to 4. The answer does not depend on it.
     "MATCHING_WORKERS": env_int("DUGNAD_MATCHING_WORKERS", 0),
+    # Hand a run's large independent blocks (at least MATCHING_REMOTE_MIN_COLUMNS columns; the
+    # largest stays with the run) to other Celery workers; see README "Several workers".
+    "MATCHING_REMOTE_BLOCKS": env_bool("DUGNAD_MATCHING_REMOTE_BLOCKS", False),
+    "MATCHING_REMOTE_MIN_COLUMNS": env_int("DUGNAD_MATCHING_REMOTE_MIN_COLUMNS", 2000),
+    # how long a block may wait for a worker to pick it up before the run solves it itself
+    "MATCHING_REMOTE_PICKUP_SECONDS": env_float("DUGNAD_MATCHING_REMOTE_PICKUP_SECONDS", 3),
     "EMERGENCY_CLINIC_EMAIL": env_str("DUGNAD_EMERGENCY_CLINIC_EMAIL", "legevakt@kommune.example"),
     "PAGE_SIZE": env_int("DUGNAD_PAGE_SIZE", 25),
     # Offers: the person has this many hours to answer, but never more than half the time

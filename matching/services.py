@@ -68,10 +68,12 @@ def matching_run_execute(
         loaded = instance_build(now=now)
         t1 = time.perf_counter()
         workers = settings.DUGNAD["MATCHING_WORKERS"]
+        spread = _spread_options()
         solution = solve(
             loaded.instance,
             time_limit_s=settings.DUGNAD["MATCHING_TIME_LIMIT_SECONDS"],
             workers=workers,
+            **spread,
         )
         t2 = time.perf_counter()
         widen: dict[int, int] = {}
@@ -91,6 +93,7 @@ def matching_run_execute(
                 wider.instance,
                 time_limit_s=max(budget - (time.perf_counter() - t0), 1.0),
                 workers=workers,
+                **spread,
             )
             # The wider instance holds every arc of the narrower one at the same cost, so the
             # earlier answer is feasible in it: keep whichever is better (a solve cut short by
@@ -119,6 +122,18 @@ def matching_run_execute(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def _spread_options() -> dict:
+    """The engine's options for handing large blocks to other workers (matching.blocks)."""
+    if not settings.DUGNAD["MATCHING_REMOTE_BLOCKS"]:
+        return {}
+    from matching.blocks import celery_block_map
+
+    return {
+        "block_map": celery_block_map,
+        "remote_min_columns": int(settings.DUGNAD["MATCHING_REMOTE_MIN_COLUMNS"]),
+    }
 
 
 def proposals_save(*, run: MatchingRun, loaded: Loaded, assignments: dict[str, str]) -> int:

@@ -152,6 +152,15 @@ def matching_resolve(
     return _resolve_locked(trigger, shift_ids or [], worker_ids or [], freed_shift_ids or [])
 
 
+@shared_task(name="matching.tasks.matching_block_solve", acks_late=False)
+def matching_block_solve(token: str, index: int, payload: dict) -> bool:
+    """Solve one block of another worker's run (matching.blocks): JSON in, JSON out through
+    the cache; nothing here touches the database."""
+    from matching.blocks import block_solve
+
+    return block_solve(token, index, payload)
+
+
 @shared_task(name="matching.tasks.matching_run")
 def matching_run(trigger: str, requested_by_id: int | None = None) -> int | None:
     return _run_locked(trigger, requested_by_id)

@@ -30,6 +30,49 @@ def _cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
+_POOL = None
+
+
+def _process_pool(n: int):
+    """n worker processes, started (and their compiled search loaded) before any timing."""
+    global _POOL
+    if _POOL is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _POOL = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+        list(_POOL.map(_warm, range(n)))
+    return _POOL
+
+
+def _warm(_i: int) -> None:
+    warm_up()
+    time.sleep(0.5)  # so that each process takes one
+
+
+def _scale_out(size, instance, objective, time_limit_s, workers, n) -> int:
+    from .remote import solve_payload
+
+    pool = _process_pool(n)
+    sent = []
+
+    def block_map(payloads):
+        sent.append(len(payloads))
+        return list(pool.map(solve_payload, payloads))
+
+    t = time.perf_counter()
+    sol = solve(instance, time_limit_s=time_limit_s, workers=workers, block_map=block_map)
+    wall = time.perf_counter() - t
+    print(
+        f"bench matching-scaleout size={size} block_processes={n} wall_s={wall:.2f} "
+        f"remote_blocks={sol.stats.get('remote_blocks', 0)} batches={sol.stats.get('batches')} "
+        f"objective={sol.objective:.0f} bound={sol.bound:.0f} gap_pct={sol.gap_pct:.3f} "
+        f"same_objective_as_one_process={abs(sol.objective - objective) < 1e-6}",
+        flush=True,
+    )
+    return 1 if check_solution(instance, sol.assignments) else 0
+
+
 def run(
     sizes: list[str],
     seed: int,
@@ -37,6 +80,7 @@ def run(
     verify: bool,
     params: Params,
     workers: int | None = None,
+    block_processes: int = 0,
 ) -> int:
     failures = 0
     # A worker compiles the schedule search once in its life (the Docker image
@@ -70,6 +114,10 @@ def run(
             file=sys.stderr,
             flush=True,
         )
+        if block_processes:
+            failures += _scale_out(
+                size, instance, sol.objective, time_limit_s, workers, block_processes
+            )
         if verify:
             problems = check_solution(instance, sol.assignments)
             if problems or sol.objective > greedy.objective + 1e-6 or sol.bound > sol.objective:
@@ -93,10 +141,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=None, help="threads (default: cores, up to 4)"
     )
+    parser.add_argument(
+        "--block-processes",
+        type=int,
+        default=0,
+        help="also solve each size with its large blocks handed to this many worker "
+        "processes (the JSON payloads Celery workers get; see remote.py)",
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size(s): {', '.join(unknown)}")
     params = Params(min_weekly_rest_hours=args.weekly_rest)
-    return run(sizes, args.seed, args.time_limit, not args.no_verify, params, args.workers)
+    return run(
+        sizes,
+        args.seed,
+        args.time_limit,
+        not args.no_verify,
+        params,
+        args.workers,
+        args.block_processes,
+    )

@@ -20,6 +20,7 @@ The greedy answer is computed too and returned if it were ever better.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from functools import partial
@@ -28,13 +29,17 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from . import colgen, highs, memory, parallel
+from . import colgen, highs, memory, parallel, remote
 from .check import check_solution
 from .compiled import Compiled, compile_instance, feasible_alone
 from .formulation import Formulation, build_formulation, weekly_rest_caps
 from .greedy import arcs_objective, greedy_arcs, solve_greedy
 from .model import Instance, Solution
 
+logger = logging.getLogger(__name__)
+
+# Blocks at least this large go to a BlockMap (other workers) when one is given.
+REMOTE_MIN_COLUMNS = 2_000
 # Components are batched into one MIP until this many columns, so that tiny
 # components do not each pay the per-call overhead.
 BATCH_COLUMNS = 4_000
@@ -481,8 +486,12 @@ def solve_compiled(
     time_limit_s: float | None = None,
     gap_tolerance_pct: float = 0.5,
     workers: int | None = None,
+    block_map: remote.BlockMap | None = None,
+    remote_min_columns: int = REMOTE_MIN_COLUMNS,
 ) -> tuple[np.ndarray, float, str, dict[str, float | int | str]]:
-    """Chosen arc indices, proven lower bound, status, stats."""
+    """Chosen arc indices, proven lower bound, status, stats. With `block_map`, batches of at
+    least `remote_min_columns` columns but the largest are solved through it (see
+    remote.py); the others here, meanwhile."""
     memory.configure()
     t_begin = time.perf_counter()
     deadline = t_begin + (time_limit_s if time_limit_s is not None else 600.0)
@@ -554,7 +563,31 @@ def solve_compiled(
         )
         return x, (b - offset if math.isfinite(b) else b), ok
 
-    if workers == 1 or len(batches) == 1:
+    far: list[tuple[int, int, int, int]] = []
+    if block_map is not None and len(batches) > 1:
+        # the largest stays here (this process would wait anyway), the other large ones go
+        largest = max(batches, key=lambda b: (b[1] - b[0], -b[0]))
+        far = [b for b in batches if b != largest and b[1] - b[0] >= remote_min_columns]
+    remote_results: dict[tuple[int, int, int, int], tuple[np.ndarray, float, bool]] = {}
+    if far:
+        # time shares fixed before anything starts, as for threads: the answer does not
+        # depend on who solves a block, nor when
+        budget = deadline - time.perf_counter()
+        payloads = [
+            remote.block_payload(
+                cp,
+                arcs_sorted[b[0] : b[1]],
+                time_limit_s=min(budget, budget * max(2 * (b[1] - b[0]) / total_cols, 0.05)),
+                gap_tolerance_pct=gap_tolerance_pct,
+            )
+            for b in far
+        ]
+        sent = parallel.pool("remote", 1).submit(block_map, payloads)
+        batches = [b for b in batches if b not in far]
+        total_cols = max(total_cols - sum(b[1] - b[0] for b in far), 1)
+    if not batches:
+        results = []
+    elif workers == 1 or len(batches) == 1:
         results = []
         for batch in batches:
             c0, c1 = batch[0], batch[1]
@@ -575,6 +608,22 @@ def solve_compiled(
             for batch in batches
         ]
         results = [f.result() for f in futures]
+    if far:
+        try:
+            answers = sent.result()
+            for b, answer in zip(far, answers, strict=True):
+                x, bnd, ok = remote.result_columns(cp, arcs_sorted[b[0] : b[1]], answer)
+                offset = float(slot_u[np.unique(cp.a_slot[arcs_sorted[b[0] : b[1]]])].sum())
+                remote_results[b] = (x, bnd - offset, ok)
+                block_matrix.pop(b[:2], None)
+        except Exception:
+            # whoever was to solve them did not: solve them here, in what time is left
+            logger.warning("remote blocks failed; solving them here", exc_info=True)
+            left = [b for b in far if b not in remote_results]  # their rows are still here
+            for b in left:
+                remote_results[b] = run(b, max(deadline - time.perf_counter(), 1.0) / len(left))
+        batches = batches + far
+        results = results + [remote_results[b] for b in far]
     for (c0, c1, _, _), (x, b, ok) in zip(batches, results, strict=True):
         if not ok:
             status = "time_limit"
@@ -592,6 +641,7 @@ def solve_compiled(
         "rows": n_rows_total,
         "components": len(comps),
         "batches": len(batches),
+        "remote_blocks": len(far),
     }
     obj_val = arcs_objective(cp, result)
     g_obj = arcs_objective(cp, greedy)
@@ -612,13 +662,21 @@ def solve(
     time_limit_s: float | None = None,
     gap_tolerance_pct: float = 0.5,
     workers: int | None = None,
+    block_map: remote.BlockMap | None = None,
+    remote_min_columns: int = REMOTE_MIN_COLUMNS,
 ) -> Solution:
     """workers: threads for independent blocks and for the schedule search (None: the
-    machine's cores, up to 4). The answer does not depend on it."""
+    machine's cores, up to 4). The answer does not depend on it. block_map: solves the
+    large independent blocks somewhere else (other Celery workers; see remote.py)."""
     t = time.perf_counter()
     cp = compile_instance(instance)
     chosen, bound, status, stats = solve_compiled(
-        cp, time_limit_s=time_limit_s, gap_tolerance_pct=gap_tolerance_pct, workers=workers
+        cp,
+        time_limit_s=time_limit_s,
+        gap_tolerance_pct=gap_tolerance_pct,
+        workers=workers,
+        block_map=block_map,
+        remote_min_columns=remote_min_columns,
     )
     objective = arcs_objective(cp, chosen)
     assignments = {cp.slot_ids[cp.a_slot[a]]: cp.cand_ids[cp.a_cand[a]] for a in chosen.tolist()}
