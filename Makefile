@@ -53,12 +53,19 @@ browser: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench
 # Offers go through a real Celery worker (bench_offers starts one) on this Redis database.
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
+# The incremental re-solve (a "no" to saved proposals) is timed at demo scale 10, in its own
+# throwaway database `dugnad_bench10`.
+BENCH10_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench10
 bench: install
 	$(BIN)/python -m matching.engine bench --sizes S,M,L,MS,LS
-	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || \
-		psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching --scale 12.5
+	$(BIN)/python -m matching.engine bench --sizes L --block-processes 2 --no-verify
+	for url in $(BENCH_DATABASE_URL) $(BENCH10_DATABASE_URL); do \
+		psql "$$(dirname $$url)/postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$$(basename $$url)'" | grep -q 1 || \
+			psql "$$(dirname $$url)/postgres" -qc "CREATE DATABASE $$(basename $$url)"; \
+		DATABASE_URL=$$url $(BIN)/python manage.py migrate -v0; \
+	done
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_matching --scale 12.5 --incremental 0
+	DATABASE_URL=$(BENCH10_DATABASE_URL) $(BIN)/python manage.py bench_matching --scale 10 --reruns 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_offers_sms --slots 500 --failure-rate 0.1
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python manage.py bench_offers --scale 10
 

@@ -153,6 +153,21 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size(s): {', '.join(unknown)}")
+    if len(sizes) > 1:
+        # one process per size: peak_mb is a process's high-water mark, so each size's figure
+        # is its own, not the largest size's before it
+        import subprocess
+
+        argv = list(sys.argv[1:] if argv is None else argv)
+        rest = [a for i, a in enumerate(argv) if a != "--sizes" and argv[i - 1 : i] != ["--sizes"]]
+        rest = [a for a in rest if not a.startswith("--sizes=")]
+        codes = [
+            subprocess.call(
+                [sys.executable, "-m", "matching.engine", "bench", *rest, "--sizes", size]
+            )
+            for size in sizes
+        ]
+        return 1 if any(codes) else 0
     params = Params(min_weekly_rest_hours=args.weekly_rest)
     return run(
         sizes,
