@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matching.engine import (
     Instance,
@@ -14,6 +16,7 @@ from matching.engine import (
     solve_incremental,
 )
 from matching.engine.generate import generate
+from tests.engine.test_solver import instances
 
 
 def _declined(inst: Instance, slot: str, cand: str) -> Instance:
@@ -62,3 +65,27 @@ def test_a_new_slot_is_filled_without_moving_the_rest() -> None:
     assert new in again.assignments
     moved = {s for s, c in first.assignments.items() if again.assignments.get(s) != c}
     assert len(moved) <= again.stats["touched_slots"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.data())
+def test_every_hard_rule_holds_after_a_no_on_random_instances(inst: Instance, data) -> None:
+    """Random instances (weekly rest included): after a no to one assignment, the re-solve
+    keeps every rule, keeps the pinned assignments and never brings the no back."""
+    first = solve(inst)
+    if not first.assignments:
+        return
+    slot, cand = data.draw(st.sampled_from(sorted(first.assignments.items())))
+    after = _declined(inst, slot, cand)
+    rest = sorted((s, c) for s, c in first.assignments.items() if s != slot)
+    pinned = (
+        dict(data.draw(st.lists(st.sampled_from(rest), unique=True, max_size=2))) if rest else {}
+    )
+
+    again = solve_incremental(after, previous=first.assignments, changed=[slot], pinned=pinned)
+
+    assert check_solution(after, again.assignments) == []
+    assert again.assignments.get(slot) != cand
+    assert all(again.assignments[s] == c for s, c in pinned.items())
+    assert again.objective == pytest.approx(objective_of(after, again.assignments))
+    assert again.bound <= again.objective + 1e-6

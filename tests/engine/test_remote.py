@@ -6,11 +6,13 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from matching.engine import Params, check_solution, solve, solver
+from matching.engine import Params, check_solution, objective_of, solve, solve_exact, solver
 from matching.engine.compiled import compile_instance
 from matching.engine.generate import generate
 from matching.engine.remote import block_payload, result_columns, solve_payload
+from tests.engine.test_solver import instances
 
 
 def _through_json(payloads):
@@ -92,3 +94,16 @@ def test_a_payload_round_trip_keeps_every_arc_and_booking(inst) -> None:
 def test_an_unknown_payload_format_is_refused() -> None:
     with pytest.raises(ValueError):
         solve_payload({"format": 99, "instance": {}})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_every_hard_rule_holds_when_blocks_are_solved_elsewhere(inst) -> None:
+    """Random instances (weekly rest included), every block handed out: the answer keeps
+    every rule and is within the gap of the exact reference."""
+    sol = solve(inst, workers=1, block_map=_through_json, remote_min_columns=1)
+    ref = solve_exact(inst, time_limit_s=30)
+    assert check_solution(inst, sol.assignments) == []
+    assert sol.objective == pytest.approx(objective_of(inst, sol.assignments))
+    assert sol.bound <= ref.objective + 1e-6
+    assert sol.objective <= ref.objective * 1.005 + 1e-6
