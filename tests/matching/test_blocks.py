@@ -28,9 +28,7 @@ def _two_independent_needs(world):
 
 
 def _proposals():
-    return sorted(
-        Proposal.objects.filter(status="proposed").values_list("shift_id", "worker_id")
-    )
+    return sorted(Proposal.objects.filter(status="proposed").values_list("shift_id", "worker_id"))
 
 
 @pytest.fixture
