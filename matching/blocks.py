@@ -37,7 +37,7 @@ def _key(token: str, index: int | str, what: str) -> str:
 
 def block_solve(token: str, index: int, payload: dict[str, Any]) -> bool:
     """The worker's side. False when the run no longer waits for this block."""
-    from matching.engine.remote import solve_payload
+    from matching.engine.worker import solve_payload
 
     if cache.get(_key(token, "all", "done")):
         return False

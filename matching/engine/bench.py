@@ -51,7 +51,7 @@ def _warm(_i: int) -> None:
 
 
 def _scale_out(size, instance, objective, time_limit_s, workers, n) -> int:
-    from .remote import solve_payload
+    from .worker import solve_payload
 
     pool = _process_pool(n)
     sent = []

@@ -6,7 +6,8 @@ payloads and returns one JSON result per payload, in the same order; how it gets
 solved is its business (matching.services sends them to Celery workers as a group of tasks,
 the benchmark to a pool of processes). A payload is self-contained and refers to nothing in a
 database: the block's slots, its candidates with their bookings and its arcs, in the core's
-JSON format (jsonio), plus the solve's settings. `solve_payload` is what the other side runs.
+JSON format (jsonio), plus the solve's settings. `worker.solve_payload` is what the other
+side runs.
 
 The answer does not depend on who solves a block: each payload carries its time share, fixed
 before any block starts, and results are put together in the blocks' order.
@@ -92,29 +93,6 @@ def block_payload(
                 )
             ],
         },
-    }
-
-
-def solve_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    """Solve one block's payload (the other side of a BlockMap): JSON in, JSON out."""
-    from .jsonio import instance_from_json
-    from .solver import solve
-
-    if payload.get("format") != FORMAT:
-        raise ValueError(f"unknown block payload format {payload.get('format')!r}")
-    instance = instance_from_json(payload["instance"])
-    sol = solve(
-        instance,
-        time_limit_s=float(payload["time_limit_s"]),
-        gap_tolerance_pct=float(payload["gap_tolerance_pct"]),
-        workers=int(payload.get("workers", 1)),
-    )
-    return {
-        "format": FORMAT,
-        "assignments": sorted([s, c] for s, c in sol.assignments.items()),
-        "objective": float(sol.objective),
-        "bound": float(sol.bound),
-        "status": sol.status,
     }
 
 

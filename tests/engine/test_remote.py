@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from matching.engine import Params, check_solution, objective_of, solve, solve_exact, solver
 from matching.engine.compiled import compile_instance
 from matching.engine.generate import generate
-from matching.engine.remote import block_payload, result_columns, solve_payload
+from matching.engine.remote import block_payload, result_columns
+from matching.engine.worker import solve_payload
 from tests.engine.test_solver import instances
 
 
