@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.i18n import in_each_language, pick
-from core.tasks_by_name import request_matching_run, task_send
+from core.tasks_by_name import request_matching_resolve, task_send
 from matching.adapter import why_not as adapter_why_not
 from matching.models import AutoOffer, MatchingRun, Offer, Proposal, ProposalRejection
 from matching.offers import TIER_ORDER, offer_send_one, tiers_for
@@ -239,8 +239,9 @@ def slot_refill(
         if missing <= 0:
             return result
     if request_run:
-        # nobody left on the list: a full run looks at everyone
-        request_matching_run(trigger=MatchingRun.Trigger.OFFER_ANSWERED)
+        # nobody left on the list: matching looks at everyone who could take the slot, and
+        # re-solves only the part of the instance around it (matching.services.matching_resolve)
+        request_matching_resolve(trigger=MatchingRun.Trigger.OFFER_ANSWERED, shift_ids=[shift_id])
         result.run_requested = True
     return result
 

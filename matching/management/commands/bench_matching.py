@@ -79,12 +79,15 @@ class Command(BaseCommand):
 
     def _incremental(self, n: int, scale: float) -> None:
         """An offer is sent and declined, n times: the time from the "no" to the proposals
-        saved by the re-solve it triggers (run in-process, as an eager task), and how the
-        saved proposals compare with a full run on the same data."""
+        saved by the incremental re-solve around its slot, and how the saved proposals compare
+        with a full run on the same data."""
         from celery import current_app
+
+        from unittest import mock
 
         from accounts.models import Role, User
         from matching.offers import offer_decline, offer_send
+        from matching.services import matching_resolve
 
         coordinator = User.objects.filter(role=Role.COORDINATOR).order_by("pk").first()
         eager = current_app.conf.task_always_eager
@@ -108,11 +111,16 @@ class Command(BaseCommand):
                     self.stderr.write(f"offer not sent: {errors}")
                     continue
                 before = _proposals()
-                last = MatchingRun.objects.order_by("-pk").values_list("pk", flat=True).first()
                 t = time.perf_counter()
-                offer_decline(offer=offers[0], reason="bench")
+                # the "no", then the re-solve around its slot (the offers flow first tries the
+                # slot's ranked alternatives and re-solves when none is left; here it always
+                # re-solves, which is what is timed)
+                with mock.patch("matching.offers.slot_refill_request"):
+                    offer_decline(offer=offers[0], reason="bench")
+                run = matching_resolve(
+                    trigger=MatchingRun.Trigger.OFFER_ANSWERED, shift_ids=[proposal.shift_id]
+                )
                 walls.append(time.perf_counter() - t)
-                run = MatchingRun.objects.filter(pk__gt=last).order_by("-pk").first()
                 if run is None or run.status != MatchingRun.Status.SUCCEEDED:
                     self.stdout.write(f"bench matching-incremental status=failed run={run}")
                     return
