@@ -81,9 +81,9 @@ class Command(BaseCommand):
         """An offer is sent and declined, n times: the time from the "no" to the proposals
         saved by the incremental re-solve around its slot, and how the saved proposals compare
         with a full run on the same data."""
-        from celery import current_app
-
         from unittest import mock
+
+        from celery import current_app
 
         from accounts.models import Role, User
         from matching.offers import offer_decline, offer_send
