@@ -58,7 +58,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 BENCH10_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench10
 bench: install
 	$(BIN)/python -m matching.engine bench --sizes S,M,L,MS,LS
-	$(BIN)/python -m matching.engine bench --sizes L --block-processes 2 --no-verify
+	$(BIN)/python -m matching.engine bench --sizes M --block-processes 2 --no-verify
 	for url in $(BENCH_DATABASE_URL) $(BENCH10_DATABASE_URL); do \
 		psql "$$(dirname $$url)/postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$$(basename $$url)'" | grep -q 1 || \
 			psql "$$(dirname $$url)/postgres" -qc "CREATE DATABASE $$(basename $$url)"; \
