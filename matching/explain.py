@@ -67,6 +67,21 @@ def reason_text(reason: Reason) -> str:
         return _("lacks %(skills)s") % {"skills": ", ".join(p["skills"]).lower()}
     if code == "not_available":
         return _("not free then")
+    if code == "absent":
+        return _("absent (sick leave or holiday) on %(date)s") % {
+            "date": formats.date_format(p["date"], "SHORT_DATE_FORMAT")
+        }
+    if code == "credential_expired":
+        words = {"date": formats.date_format(p["date"], "SHORT_DATE_FORMAT")}
+        credential = p.get("credential")
+        if credential == "hpr":
+            return _("health authorisation expired before %(date)s") % words
+        if credential:
+            return _("%(credential)s no longer valid on %(date)s") % {
+                **words,
+                "credential": credential,
+            }
+        return _("a needed credential has expired by %(date)s") % words
     if code == "no_agreement":
         return _("no framework agreement valid on %(date)s") % {
             "date": formats.date_format(p["date"], "SHORT_DATE_FORMAT")

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ModelMultipleChoiceField
 from resources.status import Status, status_conditions
-from staffing.models import Availability, District, Qualification, Skill, Worker, WorkerSource
+from staffing.capacity import EXPIRY_NOTICE_DAYS, local_today
+from staffing.models import (
+    Availability,
+    District,
+    Qualification,
+    Skill,
+    Worker,
+    WorkerQualification,
+    WorkerSkill,
+    WorkerSource,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
@@ -93,6 +103,15 @@ class WorkerRegisterFilter(django_filters.FilterSet):
         coerce=lambda value: value == "true",
         method="filter_hpr_verified",
     )
+    credentials = django_filters.ChoiceFilter(
+        label=_("Credentials"),
+        choices=[
+            ("expiring", _("Expiring within 30 days")),
+            ("expired", _("Expired")),
+        ],
+        method="filter_credentials",
+        help_text=_("Qualifications, skill certificates or the health authorisation."),
+    )
     flagged = django_filters.TypedChoiceFilter(
         label=_("Missing from the last import"),
         choices=YES_NO,
@@ -132,6 +151,20 @@ class WorkerRegisterFilter(django_filters.FilterSet):
     def filter_hpr_verified(self, queryset, name, value):
         verified = ~Q(hpr_number="") & Q(hpr_verified_at__isnull=False)
         return queryset.filter(verified) if value else queryset.exclude(verified)
+
+    def filter_credentials(self, queryset, name, value):
+        today = local_today()
+        if value == "expiring":
+            dates = {"gte": today, "lte": today + dt.timedelta(days=EXPIRY_NOTICE_DAYS)}
+        else:
+            dates = {"lt": today}
+        held = {f"valid_until__{op}": day for op, day in dates.items()}
+        hpr = {f"hpr_valid_until__{op}": day for op, day in dates.items()}
+        return queryset.filter(
+            Q(**hpr)
+            | Exists(WorkerQualification.objects.filter(worker_id=OuterRef("pk"), **held))
+            | Exists(WorkerSkill.objects.filter(worker_id=OuterRef("pk"), **held))
+        )
 
     def filter_flagged(self, queryset, name, value):
         return queryset.filter(missing_since__isnull=not value)

@@ -1,17 +1,21 @@
 """What a person is doing now, as far as Dugnad's data tells: the register's status column and
-filter. There are no offers or absences yet; "proposed" is matching's open proposal."""
+filter. "Offered" is an offer waiting for the person's answer, "proposed" matching's open
+proposal, "absent" sick leave or holiday today."""
 
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import Proposal
+from matching.models import Offer, Proposal
 from placements.models import Placement, PlacementShift
+from staffing.models import Absence
 
 
 class Status:
     FREE = "free"
     PROPOSED = "proposed"
+    OFFERED = "offered"
+    ABSENT = "absent"
     ONBOARDING = "onboarding"
     PLACED = "placed"
     PAUSED = "paused"
@@ -19,18 +23,22 @@ class Status:
     CHOICES = [
         (FREE, _("Free")),
         (PROPOSED, _("Proposed by matching")),
+        (OFFERED, _("Offered, awaiting answer")),
         (ONBOARDING, _("In onboarding")),
         (PLACED, _("Placed")),
         (PAUSED, _("Paused")),
+        (ABSENT, _("Absent")),
         (INACTIVE, _("Inactive")),
     ]
 
 
 def status_conditions() -> dict[str, Q]:
     """One condition per status; exactly one holds for each worker (the first that applies
-    in the order inactive, paused, placed, in onboarding, proposed, free). Written as
-    EXISTS / NOT EXISTS so a filter becomes a semi- or anti-join, not a CASE per row."""
+    in the order inactive, paused, absent, placed, in onboarding, offered, proposed, free).
+    Written as EXISTS / NOT EXISTS so a filter becomes a semi- or anti-join, not a CASE per
+    row."""
     now = timezone.now()
+    today = timezone.localdate()
     shifts = PlacementShift.objects.filter(
         worker_id=OuterRef("pk"),
         is_active=True,
@@ -44,14 +52,21 @@ def status_conditions() -> dict[str, Q]:
             worker_id=OuterRef("pk"), status=Proposal.Status.PROPOSED, shift__end__gt=now
         )
     )
-    active = Q(is_active=True) & ~Q(volunteer__is_paused=True)
+    offered = Exists(Offer.objects.pending().filter(worker_id=OuterRef("pk"), shift__end__gt=now))
+    absent = Exists(
+        Absence.objects.filter(worker_id=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
+    )
+    present = Q(is_active=True) & ~Q(volunteer__is_paused=True)
+    active = present & ~absent
     return {
         Status.INACTIVE: Q(is_active=False),
         Status.PAUSED: Q(is_active=True, volunteer__is_paused=True),
+        Status.ABSENT: present & absent,
         Status.PLACED: active & ready,
         Status.ONBOARDING: active & ~ready & any_shift,
-        Status.PROPOSED: active & ~any_shift & proposed,
-        Status.FREE: active & ~any_shift & ~proposed,
+        Status.OFFERED: active & ~any_shift & offered,
+        Status.PROPOSED: active & ~any_shift & ~offered & proposed,
+        Status.FREE: active & ~any_shift & ~offered & ~proposed,
     }
 
 
@@ -63,8 +78,10 @@ def status_expression() -> Case:
             for code in (
                 Status.INACTIVE,
                 Status.PAUSED,
+                Status.ABSENT,
                 Status.PLACED,
                 Status.ONBOARDING,
+                Status.OFFERED,
                 Status.PROPOSED,
             )
         ],

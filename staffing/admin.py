@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.admin import FORMFIELD_OVERRIDES, SafeAutocompleteMixin
 from staffing.models import (
+    Absence,
     Agency,
     AgreementRate,
     AuditEntry,
@@ -14,6 +15,8 @@ from staffing.models import (
     Skill,
     Unit,
     Worker,
+    WorkerQualification,
+    WorkerSkill,
 )
 
 
@@ -93,6 +96,26 @@ class EmployeeProfileInline(SafeAutocompleteMixin, admin.StackedInline):
 class AvailabilityInline(admin.TabularInline):
     model = Availability
     extra = 0
+    readonly_fields = ["release"]
+
+
+class WorkerQualificationInline(admin.TabularInline):
+    model = WorkerQualification
+    extra = 0
+    fields = ["qualification", "valid_until"]
+
+
+class WorkerSkillInline(admin.TabularInline):
+    model = WorkerSkill
+    extra = 0
+    fields = ["skill", "valid_until"]
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
+    fields = ["kind", "starts_on", "ends_on", "created_by"]
+    readonly_fields = ["created_by"]
 
 
 @admin.register(Worker)
@@ -101,10 +124,15 @@ class WorkerAdmin(admin.ModelAdmin):
     list_display = ["__str__", "source", "home_district", "agency", "is_active"]
     list_filter = ["source", "is_active", "home_district", "agency", "qualifications"]
     search_fields = ["first_name", "last_name", "email", "employee__employee_number"]
-    filter_horizontal = ["qualifications", "skills"]
     readonly_fields = ["hpr_verified_by", "created_at", "updated_at"]
     list_select_related = ["home_district", "agency"]
-    inlines = [EmployeeProfileInline, AvailabilityInline]
+    inlines = [
+        EmployeeProfileInline,
+        WorkerQualificationInline,
+        WorkerSkillInline,
+        AvailabilityInline,
+        AbsenceInline,
+    ]
 
 
 @admin.register(AuditEntry)

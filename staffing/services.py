@@ -174,10 +174,13 @@ def worker_erase(*, worker_id: int, by: User | None = None) -> Worker:
     worker.hpr_number = ""
     worker.hpr_verified_at = None
     worker.hpr_verified_by = None
+    worker.hpr_valid_until = None
     worker.is_active = False
     worker.save()
     worker.skills.clear()
     worker.availability.all().delete()
+    worker.absences.all().delete()  # sick leave says something about health
+    worker.releases.all().delete()
     # The audit trail keeps who changed which field when, not the old and new values.
     audit_values_blank(object_type=Worker._meta.label_lower, object_ids=[worker.pk])
     return worker

@@ -206,6 +206,65 @@ def _agreement_params(snap: Snapshot, need: NeedInfo, shift: ShiftInfo, i: int) 
     return {"date": shift_day(shift)}
 
 
+def _not_absent(snap: Snapshot, need: NeedInfo, shift: ShiftInfo, idx: np.ndarray):
+    """Sick leave or holiday on any day the shift touches."""
+    if not len(snap.ab_w):
+        return np.ones(len(idx), dtype=bool)
+    s0, s1 = secs(shift.start), secs(shift.end)
+    away = snap.nobody()
+    away[snap.ab_w[(snap.ab_s < s1) & (snap.ab_e > s0)]] = True
+    return ~away[idx]
+
+
+def expired_credential(snap: Snapshot, worker_id: int, need: NeedInfo, day: dt.date) -> str | None:
+    """The credential that has expired by `day` and that the worker needs for the need (the
+    authorisation, the qualification itself or a required skill's certificate); None when
+    what they hold is still valid then. Only the valid-until days are checked here: the
+    qualification rules before it already passed."""
+    info = snap.workers[worker_id]
+    q_need = need.qualification_id
+    fitting = set(fitting_qualifications(snap, q_need))
+    hpr_until = snap.hpr_until.get(worker_id)
+    hpr_valid = info.verified_hpr and (hpr_until is None or hpr_until >= day)
+    until = snap.qual_until.get(worker_id, {})
+    usable = [q for q in info.quals if q in fitting and _student_may_count(snap, q, q_need)]
+    valid = [
+        q
+        for q in usable
+        if (q not in snap.authorised or hpr_valid) and (q not in until or until[q] >= day)
+    ]
+    if not valid:
+        if not hpr_valid and any(q in snap.authorised for q in usable):
+            return "hpr"
+        expired = [q for q in usable if q in until and until[q] < day]
+        return snap.qual_names[expired[0]] if expired else "hpr"
+    skills = snap.skill_until.get(worker_id, {})
+    for s in need.required:
+        if s in skills and skills[s] < day:
+            return snap.skill_names[s]
+    return None
+
+
+def _credentials_valid(snap: Snapshot, need: NeedInfo, shift: ShiftInfo, idx: np.ndarray):
+    """Expired qualifications, authorisations and skill certificates stop counting for shifts
+    after their last valid day."""
+    out = np.ones(len(idx), dtype=bool)
+    if not (snap.qual_until or snap.skill_until or snap.hpr_until):
+        return out
+    day = shift_day(shift)
+    dated = snap.qual_until.keys() | snap.skill_until.keys() | snap.hpr_until.keys()
+    for pos, i in enumerate(idx.tolist()):
+        wid = int(snap.worker_ids[i])
+        if wid in dated and expired_credential(snap, wid, need, day) is not None:
+            out[pos] = False
+    return out
+
+
+def _credential_params(snap: Snapshot, need: NeedInfo, shift: ShiftInfo, i: int) -> dict:
+    day = shift_day(shift)
+    return {"date": day, "credential": expired_credential(snap, int(snap.worker_ids[i]), need, day)}
+
+
 def _not_rejected(snap: Snapshot, need: NeedInfo, shift: ShiftInfo, idx: np.ndarray):
     """A coordinator who said no to this person for this shift is not asked again."""
     rejected = snap.rejected.get(shift.id)
@@ -240,6 +299,8 @@ RULES: list[Rule] = [
         per_need=True,
     ),
     Rule("not_available", _free_for_shift),
+    Rule("absent", _not_absent, _agreement_params),
+    Rule("credential_expired", _credentials_valid, _credential_params),
     Rule("no_agreement", _agreement_valid, _agreement_params),
     Rule("rejected", _not_rejected),
 ]

@@ -108,6 +108,15 @@ class Snapshot:
     placed_count_on_need: dict[tuple[int, int], int]
     # per-snapshot memo for rule masks and agency rates (see eligibility)
     memo: dict = field(default_factory=dict)
+    # absences (whole Oslo days): worker index, start and end in epoch seconds
+    ab_w: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ab_s: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ab_e: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # credentials with a valid-until, by worker id: qualification / skill -> last valid day,
+    # and the health authorisation's last valid day
+    qual_until: dict[int, dict[int, dt.date]] = field(default_factory=dict)
+    skill_until: dict[int, dict[int, dt.date]] = field(default_factory=dict)
+    hpr_until: dict[int, dt.date] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         ids = self.worker_ids.tolist()
@@ -311,6 +320,10 @@ def snapshot_load(
         worker_qs = Worker.objects.filter(pk__in=list(worker_ids))
     verified = set(worker_qs.with_verified_hpr().values_list("pk", flat=True))
     workers: dict[int, WorkerInfo] = {}
+    # valid-until days of credentials that have one (eligibility: "credential_expired")
+    hpr_until: dict[int, dt.date] = {}
+    qual_until: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    skill_until: dict[int, dict[int, dt.date]] = defaultdict(dict)
     for row in worker_qs.order_by("pk").values(
         "pk",
         "first_name",
@@ -320,7 +333,10 @@ def snapshot_load(
         "home_district_id",
         "agency_id",
         "agency__name",
+        "hpr_valid_until",
     ):
+        if row["hpr_valid_until"] is not None:
+            hpr_until[row["pk"]] = row["hpr_valid_until"]
         workers[row["pk"]] = WorkerInfo(
             id=row["pk"],
             name=f"{row['first_name']} {row['last_name']}".strip(),
@@ -333,15 +349,19 @@ def snapshot_load(
         )
     in_scope = {"worker__in": worker_qs}
     wq: dict[int, list[int]] = defaultdict(list)
-    for wid, qid in Worker.qualifications.through.objects.filter(**in_scope).values_list(
-        "worker_id", "qualification_id"
+    for wid, qid, until in Worker.qualifications.through.objects.filter(**in_scope).values_list(
+        "worker_id", "qualification_id", "valid_until"
     ):
         wq[wid].append(qid)
+        if until is not None:
+            qual_until[wid][qid] = until
     ws: dict[int, set[int]] = defaultdict(set)
-    for wid, sid in Worker.skills.through.objects.filter(**in_scope).values_list(
-        "worker_id", "skill_id"
+    for wid, sid, until in Worker.skills.through.objects.filter(**in_scope).values_list(
+        "worker_id", "skill_id", "valid_until"
     ):
         ws[wid].add(sid)
+        if until is not None:
+            skill_until[wid][sid] = until
     for wid, info in workers.items():
         info.quals = tuple(sorted(wq.get(wid, ())))
         info.skills = frozenset(ws.get(wid, ()))
@@ -420,6 +440,8 @@ def snapshot_load(
     ):
         rates[(agency_id, qid)].append((valid_from, valid_to, float(rate)))
 
+    absences = _absences(worker_qs, index_of, horizon_start, horizon_end)
+
     rejected: dict[int, set[int]] = defaultdict(set)
     rejections = ProposalRejection.objects.filter(shift_id__in=list(shifts))
     if worker_ids is not None:
@@ -447,4 +469,33 @@ def snapshot_load(
         rejected=rejected,
         placed_on_need=placed_on_need,
         placed_count_on_need=dict(placed_count),
+        ab_w=np.array([index_of[w] for w, _s, _e in absences], dtype=np.int64),
+        ab_s=np.array([s for _w, s, _e in absences], dtype=np.int64),
+        ab_e=np.array([e for _w, _s, e in absences], dtype=np.int64),
+        qual_until=dict(qual_until),
+        skill_until=dict(skill_until),
+        hpr_until=hpr_until,
     )
+
+
+def _absences(worker_qs, index_of, horizon_start, horizon_end) -> list[tuple[int, int, int]]:
+    """Absences overlapping the horizon, as (worker, start, end) in epoch seconds of whole
+    Oslo days."""
+    from zoneinfo import ZoneInfo
+
+    from staffing.models import Absence
+
+    oslo = ZoneInfo("Europe/Oslo")
+    first = horizon_start.astimezone(oslo).date() - dt.timedelta(days=1)
+    last = horizon_end.astimezone(oslo).date()
+    return [
+        (
+            wid,
+            secs(dt.datetime.combine(start, dt.time.min, tzinfo=oslo)),
+            secs(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=oslo)),
+        )
+        for wid, start, end in Absence.objects.filter(
+            worker__in=worker_qs, ends_on__gte=first, starts_on__lte=last
+        ).values_list("worker_id", "starts_on", "ends_on")
+        if wid in index_of
+    ]

@@ -2,6 +2,8 @@ from .audit import AuditEntry
 from .imports import PeopleImport
 from .organisation import District, ITSystem, Sector, Unit
 from .workforce import (
+    WEEKDAYS,
+    Absence,
     Agency,
     AgreementRate,
     Availability,
@@ -9,12 +11,17 @@ from .workforce import (
     EmployeeProfile,
     FrameworkAgreement,
     Qualification,
+    Release,
     Skill,
     Worker,
+    WorkerQualification,
+    WorkerSkill,
     WorkerSource,
 )
 
 __all__ = [
+    "WEEKDAYS",
+    "Absence",
     "Agency",
     "AgreementRate",
     "AuditEntry",
@@ -26,9 +33,12 @@ __all__ = [
     "ITSystem",
     "PeopleImport",
     "Qualification",
+    "Release",
     "Sector",
     "Skill",
     "Unit",
     "Worker",
+    "WorkerQualification",
+    "WorkerSkill",
     "WorkerSource",
 ]

@@ -196,10 +196,18 @@ class Worker(models.Model):
         _("language of messages"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
     qualifications = models.ManyToManyField(
-        Qualification, blank=True, related_name="workers", verbose_name=_("qualifications")
+        Qualification,
+        blank=True,
+        related_name="workers",
+        verbose_name=_("qualifications"),
+        through="staffing.WorkerQualification",
     )
     skills = models.ManyToManyField(
-        Skill, blank=True, related_name="workers", verbose_name=_("skills and languages")
+        Skill,
+        blank=True,
+        related_name="workers",
+        verbose_name=_("skills and languages"),
+        through="staffing.WorkerSkill",
     )
     hpr_number = models.CharField(
         _("HPR number"), max_length=9, blank=True, validators=[hpr_validator]
@@ -213,6 +221,14 @@ class Worker(models.Model):
         related_name="+",
         verbose_name=_("HPR verified by"),
     )
+    hpr_valid_until = models.DateField(
+        _("authorisation valid until"),
+        null=True,
+        blank=True,
+        help_text=_("A time-limited authorisation (lisens): not matched for shifts after this."),
+    )
+    # The valid-until date HR was last told about (see staffing.services.credentials_notify).
+    hpr_expiry_notified_for = models.DateField(null=True, blank=True, editable=False)
     home_district = models.ForeignKey(
         "staffing.District",
         on_delete=models.SET_NULL,
@@ -295,6 +311,58 @@ class Worker(models.Model):
         return bool(self.hpr_number) and self.hpr_verified_at is not None
 
 
+class CredentialQuerySet(models.QuerySet):
+    def expiring(self, *, today: dt.date, days: int):
+        """Valid until some day from today to `days` ahead."""
+        return self.filter(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=days))
+
+
+class WorkerQualification(models.Model):
+    """A qualification a worker holds; a licence or certificate may be valid until a day, after
+    which matching no longer counts it. The table is the one the plain many-to-many had."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE)
+    qualification = models.ForeignKey(
+        Qualification, on_delete=models.CASCADE, verbose_name=_("qualification")
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # The valid-until date HR was last told about (see staffing.services.credentials_notify).
+    expiry_notified_for = models.DateField(null=True, blank=True, editable=False)
+
+    objects = CredentialQuerySet.as_manager()
+
+    class Meta:
+        db_table = "staffing_worker_qualifications"
+        verbose_name = _("qualification held")
+        verbose_name_plural = _("qualifications held")
+        unique_together = [("worker", "qualification")]
+        indexes = [models.Index(fields=["valid_until"], name="worker_qual_valid_until")]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}: {self.qualification_id}"
+
+
+class WorkerSkill(models.Model):
+    """A skill or language; a skill certificate (e.g. medication handling) may expire."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE)
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, verbose_name=_("skill"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    expiry_notified_for = models.DateField(null=True, blank=True, editable=False)
+
+    objects = CredentialQuerySet.as_manager()
+
+    class Meta:
+        db_table = "staffing_worker_skills"
+        verbose_name = _("skill held")
+        verbose_name_plural = _("skills held")
+        unique_together = [("worker", "skill")]
+        indexes = [models.Index(fields=["valid_until"], name="worker_skill_valid_until")]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}: {self.skill_id}"
+
+
 class EmployeeProfile(models.Model):
     """An internal employee's employment; free capacity is recorded as availability windows."""
 
@@ -338,6 +406,15 @@ class Availability(models.Model):
     worker = models.ForeignKey(
         Worker, on_delete=models.CASCADE, related_name="availability", verbose_name=_("worker")
     )
+    # Set when the window comes from the home unit's release (and goes with its recall).
+    release = models.ForeignKey(
+        "staffing.Release",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="windows",
+        verbose_name=_("release"),
+    )
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("to"))
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -360,3 +437,135 @@ class Availability(models.Model):
 
     def covers(self, start: dt.datetime, end: dt.datetime) -> bool:
         return self.start <= start and end <= self.end
+
+
+WEEKDAYS = [
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+    ("5", _("Saturday")),
+    ("6", _("Sunday")),
+]
+
+
+class Release(models.Model):
+    """Frikjøp / omdisponering: the home unit's leader lets an employee work elsewhere for a
+    period, on some weekdays, either between given hours or for a share of the position. The
+    released time becomes availability windows (`windows`) that matching uses; a recall with
+    notice ends it."""
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="releases", verbose_name=_("worker")
+    )
+    home_unit = models.ForeignKey(
+        "staffing.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("home unit")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    weekdays = models.CharField(_("weekdays"), max_length=7, default="01234")
+    day_start = models.TimeField(_("from time"), null=True, blank=True)
+    day_end = models.TimeField(_("to time"), null=True, blank=True)
+    share_percent = models.PositiveSmallIntegerField(
+        _("share of the position (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    created_at = models.DateTimeField(_("released at"), auto_now_add=True)
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    recalled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recalled by"),
+    )
+    back_on = models.DateField(
+        _("back at the home unit from"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a recall: from this day the person works at home again."),
+    )
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["worker", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="release_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share_percent__isnull=False)
+                | models.Q(day_start__isnull=False, day_end__isnull=False),
+                name="release_hours_or_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker}: {self.starts_on} – {self.ends_on}"
+
+    @property
+    def weekday_labels(self) -> list[str]:
+        names = dict(WEEKDAYS)
+        return [str(names[d]) for d in self.weekdays if d in names]
+
+    @property
+    def is_recalled(self) -> bool:
+        return self.recalled_at is not None
+
+
+class Absence(models.Model):
+    """Sick leave or holiday: no proposals or offers for these days (whole days, Oslo time).
+    Only the kind is kept, never a diagnosis."""
+
+    class Kind(models.TextChoices):
+        SICK = "sick", _("Sick leave")
+        HOLIDAY = "holiday", _("Holiday")
+        OTHER = "other", _("Other leave")
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="absences", verbose_name=_("worker")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["worker", "starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker}: {self.get_kind_display()} {self.starts_on} – {self.ends_on}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on

@@ -13,7 +13,7 @@ from matching.adapter.load import snapshot_load
 from matching.models import Proposal, ProposalRejection
 from matching.services import matching_run_execute, proposal_approve
 from placements.models import Placement
-from staffing.models import Availability
+from staffing.models import Absence, Availability, WorkerSkill
 from tests.matching.factories import at, employee, need_with_shifts
 from tests.matching.test_runs import agency_temp, proposed
 from tests.staffing.factories import SkillFactory
@@ -123,6 +123,12 @@ def test_a_run_and_the_single_question_agree_on_everyone(world):
     rejected = employee(world, skills=[med])
     ProposalRejection.objects.create(worker=rejected, shift=need.shifts.get(), reason="Nei")
     agency_temp(world, valid_to=timezone.localdate()).skills.add(med)
+    sick = employee(world, skills=[med])
+    Absence.objects.create(
+        worker=sick, kind="sick", starts_on=at(2, 7).date(), ends_on=at(3, 7).date()
+    )
+    expired = employee(world, skills=[med])
+    WorkerSkill.objects.filter(worker=expired).update(valid_until=at(2, 7).date())
 
     snap = snapshot_load(now=timezone.now())
     shift = snap.shifts[need.shifts.get().pk]
@@ -134,6 +140,8 @@ def test_a_run_and_the_single_question_agree_on_everyone(world):
     assert {wid for wid, reason in single.items() if reason is None} == passing
     assert sorted(r.code for r in single.values() if r) == sorted(
         [
+            "absent",
+            "credential_expired",
             "hpr_unverified",
             "no_agreement",
             "not_available",
@@ -144,7 +152,7 @@ def test_a_run_and_the_single_question_agree_on_everyone(world):
         ]
     )
     # the counts the unfilled-slot text uses: one worker fewer after each rule
-    assert list(screened.passed.values()) == [8, 7, 6, 5, 4, 3, 2, 1]
+    assert list(screened.passed.values()) == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
 
 
 def test_rules_that_depend_only_on_the_need_come_first():
@@ -193,5 +201,5 @@ def test_loading_runs_a_fixed_number_of_queries_whatever_the_size(world):
         why_not(worker_id=worker.pk, shift_id=next(iter(loaded.shifts)))
 
     assert len(loaded.instance.slots) == 11
-    assert len(large) == len(small) <= 20
+    assert len(large) == len(small) <= 21  # 20 + absences
     assert len(one) <= 20

@@ -10,8 +10,9 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from staffing.models import AuditEntry, WorkerSource
-from tests.matching.factories import employee, proposal_in_home
+from staffing.models import AuditEntry, WorkerQualification, WorkerSkill, WorkerSource
+from staffing.models import Absence
+from tests.matching.factories import employee, offer_sent, proposal_in_home
 from tests.placements.factories import make_placement
 from tests.staffing.factories import (
     AgencyFactory,
@@ -233,3 +234,73 @@ def test_xlsx_export_has_a_row_per_person(client, world, people):
     rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) == 4 and rows[0][0] == "Last name"
     assert {row[0] for row in rows[1:]} == {"Nurse", "Helse", "Assist"}
+
+
+def test_status_filter_tells_offered_and_absent(client, world, people):
+    offer_sent(world, proposal_in_home(world, worker=people["nurse"]))
+    Absence.objects.create(
+        worker=people["helse"],
+        kind=Absence.Kind.SICK,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=2),
+    )
+    # absent in a week: free today
+    Absence.objects.create(
+        worker=people["assistant"],
+        kind=Absence.Kind.HOLIDAY,
+        starts_on=timezone.localdate() + dt.timedelta(days=7),
+        ends_on=timezone.localdate() + dt.timedelta(days=9),
+    )
+    client.force_login(world.coordinator)
+
+    def status(value):
+        return names(client.get("/resources/", {"status": value}))
+
+    assert status("offered") == ["Nurse"]
+    assert status("proposed") == []
+    assert status("absent") == ["Helse"]
+    assert status("free") == ["Assist", "Frivillig", "Vikar"]
+    page = client.get("/resources/").content.decode()
+    assert '<span class="badge status-offered">Offered, awaiting answer</span>' in page
+    assert '<span class="badge status-absent">Absent</span>' in page
+
+
+def test_credentials_filter_finds_expiring_and_expired(client, world, people):
+    today = timezone.localdate()
+    WorkerQualification.objects.filter(worker=people["nurse"]).update(
+        valid_until=today + dt.timedelta(days=20)
+    )
+    WorkerSkill.objects.filter(worker=people["nurse"]).update(valid_until=today)
+    people["helse"].hpr_valid_until = today - dt.timedelta(days=1)
+    people["helse"].save()
+    # far ahead: neither
+    WorkerQualification.objects.filter(worker=people["assistant"]).update(
+        valid_until=today + dt.timedelta(days=31)
+    )
+    client.force_login(world.coordinator)
+
+    assert names(client.get("/resources/", {"credentials": "expiring"})) == ["Nurse"]
+    assert names(client.get("/resources/", {"credentials": "expired"})) == ["Helse"]
+    assert client.get("/resources/", {"credentials": "soon"}).context["filter"].errors
+
+
+def test_statuses_keep_the_page_bounded_with_offers_and_absences(client, world, people):
+    client.force_login(world.coordinator)
+    client.get("/resources/")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/resources/", {"credentials": "expiring"}).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(5):
+        worker = employee(world, "sykepleier", last_name=f"Extra{n}")
+        offer_sent(world, proposal_in_home(world, worker=worker))
+        Absence.objects.create(
+            worker=worker,
+            kind="holiday",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+        )
+    assert queries() == few <= 12
