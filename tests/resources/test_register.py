@@ -10,8 +10,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from staffing.models import AuditEntry, WorkerQualification, WorkerSkill, WorkerSource
-from staffing.models import Absence
+from staffing.models import Absence, AuditEntry, WorkerQualification, WorkerSkill, WorkerSource
 from tests.matching.factories import employee, offer_sent, proposal_in_home
 from tests.placements.factories import make_placement
 from tests.staffing.factories import (
