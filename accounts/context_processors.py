@@ -12,6 +12,7 @@ NAVIGATION = [
     (_("Placements"), "placements:placements", {Role.UNIT_LEADER, Role.COORDINATOR}),
     (_("Volunteers"), "volunteers:queue", {Role.VOLUNTEER_COORDINATOR}),
     (_("Resources"), "resources:register", {Role.COORDINATOR}),
+    (_("My staff"), "resources:staff", {Role.UNIT_LEADER}),
     (_("Import people"), "resources:import", {Role.HR}),
     (_("Competence inventories"), "inventory:list", {Role.COORDINATOR, Role.HR}),
     (_("Rosters"), "rosters:week", {Role.UNIT_LEADER, Role.COORDINATOR}),

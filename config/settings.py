@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.tasks.onboarding_notify_overdue",
         "schedule": crontab(hour=7, minute=0),
     },
+    # qualifications, skill certificates and authorisations that expire within 30 days
+    "credentials-expiring": {
+        "task": "staffing.tasks.credentials_notify_expiring",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -402,6 +407,8 @@ DUGNAD = {
     # imports of people from the HR system or an agency (CSV/XLSX)
     "IMPORT_MAX_BYTES": env_int("DUGNAD_IMPORT_MAX_BYTES", 20 * 1024 * 1024),
     "IMPORT_MAX_ROWS": env_int("DUGNAD_IMPORT_MAX_ROWS", 100_000),
+    # a home unit recalls a released employee with at least this many days' notice
+    "RELEASE_RECALL_NOTICE_DAYS": env_int("DUGNAD_RELEASE_RECALL_NOTICE_DAYS", 2),
     # Matching objective (points; shown read-only on /matching/). Leaving a slot unfilled costs
     # more than any person could, so filling comes first, critical services and urgent needs
     # first; then § 14-3 (part-timers who want more hours before agency temps and new temporary

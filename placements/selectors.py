@@ -9,7 +9,13 @@ from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
-from placements.models import ITEM_TYPES_WITH_DATA, ChecklistItem, EmploymentContract, Placement
+from placements.models import (
+    ITEM_TYPES_NOT_BY_HR,
+    ITEM_TYPES_WITH_DATA,
+    ChecklistItem,
+    EmploymentContract,
+    Placement,
+)
 from staffing.models import AuditEntry, Worker
 from staffing.selectors import units_visible_to
 
@@ -55,7 +61,7 @@ def checklist_items_for_hr(user: User) -> QuerySet[ChecklistItem]:
     return (
         ChecklistItem.objects.open()
         .filter(placement__in=_placements_visible_to(user))
-        .exclude(item_type__in=ITEM_TYPES_WITH_DATA)
+        .exclude(item_type__in=ITEM_TYPES_WITH_DATA | ITEM_TYPES_NOT_BY_HR)
     )
 
 

@@ -29,6 +29,7 @@ from core.tasks_by_name import request_matching_run
 from needs.models import Need, Shift
 from outbox.services import message_enqueue
 from placements.models import (
+    ITEM_TYPES_NOT_BY_HR,
     ITEM_TYPES_WITH_DATA,
     CertificatePurpose,
     ChecklistItem,
@@ -464,6 +465,16 @@ def checklist_item_set_status(
         raise ValidationError(
             {"reason": _("Give a reason why this item does not apply.")}, code="required"
         )
+    if status == Status.DONE and item.item_type in ITEM_TYPES_NOT_BY_HR:
+        raise ValidationError(
+            {
+                "status": _(
+                    "The leader of the person's home unit confirms this in Dugnad; it is "
+                    "recorded as theirs."
+                )
+            },
+            code="not_by_hr",
+        )
     if status == Status.DONE and item.item_type in ITEM_TYPES_WITH_DATA:
         raise ValidationError(
             {"status": _("Record the details of this item to mark it as done.")}, code="data"
@@ -477,6 +488,112 @@ def checklist_item_set_status(
 
 
 @transaction.atomic
+def home_leader_confirm(*, item: ChecklistItem, by: User) -> ChecklistItem:
+    """The leader of the employee's home unit confirms the redeployment: the item is done, by
+    them, now (not ticked by HR on their behalf)."""
+    item = (
+        ChecklistItem.objects.select_for_update(of=("self",))
+        .select_related("placement__worker__employee")
+        .get(pk=item.pk)
+    )
+    if item.item_type != ItemType.HOME_LEADER_CONFIRMATION:
+        raise ValidationError(_("Only a redeployment is confirmed by the home unit's leader."))
+    employee = getattr(item.placement.worker, "employee", None)
+    if employee is None or not (
+        by.is_administrator
+        or (by.role == Role.UNIT_LEADER and by.is_active and _leads_unit(by, employee.home_unit_id))
+    ):
+        raise PermissionDenied
+    if item.is_closed:
+        return item
+    before = snapshot(item, AUDITED_ITEM_FIELDS)
+    _close(item, status=Status.DONE, by=by)
+    _save_item(item, before, by)
+    placement_refresh_readiness(placement=item.placement)
+    return item
+
+
+def _leads_unit(user: User, unit_id: int) -> bool:
+    return unit_id in Unit.objects.subtree_ids(user.led_units.all())
+
+
+@transaction.atomic
+def placement_shifts_end_for_worker(
+    *, worker: Worker, since: dt.datetime, reason: str, by: User | None = None
+) -> list[PlacementShift]:
+    """The person is no longer free from `since` (their home unit recalled them): their active
+    placement shifts starting from then end (never deleted), a placement with no shift left
+    ends, the receiving units' leaders and the coordinators are told which shifts are open
+    again, and matching looks for someone else. Returns the shifts that ended."""
+    placements = list(
+        Placement.objects.select_for_update(of=("self",))
+        .filter(worker=worker, status=Placement.Status.ACTIVE)
+        .select_related("unit__parent", "need")
+        .order_by("pk")
+    )
+    freed = list(
+        PlacementShift.objects.filter(
+            placement__in=placements, is_active=True, start__gte=since
+        ).order_by("start")
+    )
+    if not freed:
+        return []
+    PlacementShift.objects.filter(pk__in=[ps.pk for ps in freed]).update(is_active=False)
+    left = set(
+        PlacementShift.objects.filter(placement__in=placements, is_active=True).values_list(
+            "placement_id", flat=True
+        )
+    )
+    now = timezone.now()
+    for placement in placements:
+        if placement.pk not in left and any(ps.placement_id == placement.pk for ps in freed):
+            before = {"status": placement.status, "ended_at": None, "end_reason": ""}
+            placement.status = Placement.Status.ENDED
+            placement.ended_at = now
+            placement.end_reason = reason[:200]
+            placement.save(update_fields=["status", "ended_at", "end_reason"])
+            audit_changes(obj=placement, before=before, by=by)
+    for placement in placements:
+        shifts = [ps for ps in freed if ps.placement_id == placement.pk]
+        if shifts:
+            _notify_recalled(placement=placement, shifts=shifts, reason=reason)
+    request_matching_run(trigger="need_changed", requested_by_id=getattr(by, "pk", None))
+    return freed
+
+
+def _notify_recalled(*, placement: Placement, shifts: list[PlacementShift], reason: str) -> None:
+    lines = [
+        _(
+            "%(name)s is no longer available for these shifts at %(unit)s (need: %(need)s): "
+            "%(reason)s Matching will look for someone else:"
+        )
+        % {
+            "name": placement.worker.full_name,
+            "unit": placement.unit.name,
+            "need": placement.need,
+            "reason": reason,
+        },
+        "",
+    ]
+    for ps in shifts:
+        start = timezone.localtime(ps.start, OSLO)
+        end = timezone.localtime(ps.end, OSLO)
+        lines.append(f"- {start:%d.%m.%Y %H:%M}–{end:%H:%M}")
+    lines += ["", settings.SITE_URL + reverse("needs:detail", args=[placement.need_id])]
+    subject = _("Dugnad: shifts at %(unit)s are open again") % {"unit": placement.unit.name}
+    first = shifts[0].pk
+    for recipient in placement_recipients(placement):
+        message_enqueue(
+            recipient=recipient,
+            kind="placements.shifts_recalled",
+            subject=subject,
+            body="\n".join(lines),
+            language=get_language() or "",
+            idempotency_key=f"placements.recalled:{placement.pk}:{first}:{recipient}",
+        )
+
+
+@transaction.atomic
 def checklist_items_mark_done(*, items: Iterable[ChecklistItem], by: User) -> int:
     """Bulk "mark done" for simple items; items that need their own data are skipped."""
     _require_hr(by)
@@ -485,7 +602,7 @@ def checklist_items_mark_done(*, items: Iterable[ChecklistItem], by: User) -> in
         ChecklistItem.objects.select_for_update()
         .filter(pk__in=pks)
         .open()
-        .exclude(item_type__in=ITEM_TYPES_WITH_DATA)
+        .exclude(item_type__in=ITEM_TYPES_WITH_DATA | ITEM_TYPES_NOT_BY_HR)
         .select_related("placement")
     )
     placements = {}

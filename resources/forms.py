@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from staffing.models import Agency, WorkerSource
+from staffing.models import WEEKDAYS, Absence, Agency, WorkerSource
 
 
 class PeopleImportForm(forms.Form):
@@ -80,3 +80,109 @@ class WeekForm(forms.Form):
             return dt.date.fromisocalendar(year, week, 1)
         except ValueError as exc:
             raise forms.ValidationError(_("There is no such week."), code="week") from exc
+
+
+def _plausible(value: dt.date | None) -> dt.date | None:
+    if value is not None and not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(_("Enter a date between 2000 and 2100."), code="date_range")
+    return value
+
+
+class _PeriodForm(forms.Form):
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput({"type": "date"}))
+    ends_on = forms.DateField(label=_("To"), widget=forms.DateInput({"type": "date"}))
+
+    def clean_starts_on(self):
+        return _plausible(self.cleaned_data["starts_on"])
+
+    def clean_ends_on(self):
+        return _plausible(self.cleaned_data["ends_on"])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return data
+
+
+class ReleaseForm(_PeriodForm):
+    """The home leader's release: a period, weekdays, and either hours or a share."""
+
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        initial=["0", "1", "2", "3", "4"],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    how = forms.ChoiceField(
+        label=_("Released"),
+        choices=[("hours", _("Between these hours")), ("share", _("A share of the position"))],
+        initial="hours",
+        widget=forms.RadioSelect,
+    )
+    day_from = forms.TimeField(
+        label=_("From time"), required=False, widget=forms.TimeInput({"type": "time"})
+    )
+    day_to = forms.TimeField(
+        label=_("To time"),
+        required=False,
+        widget=forms.TimeInput({"type": "time"}),
+        help_text=_("An end before the start runs past midnight."),
+    )
+    share_percent = forms.IntegerField(
+        label=_("Share of the position (%)"), required=False, min_value=1, max_value=100
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("how") == "hours":
+            for name in ("day_from", "day_to"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Give both the start and the end time."))
+            data["share_percent"] = None
+        elif data.get("how") == "share":
+            if data.get("share_percent") is None and "share_percent" not in self.errors:
+                self.add_error("share_percent", _("Give the share of the position."))
+            data["day_from"] = data["day_to"] = None
+        return data
+
+
+class RecallForm(forms.Form):
+    back_on = forms.DateField(
+        label=_("Back at the home unit from"), widget=forms.DateInput({"type": "date"})
+    )
+
+    def clean_back_on(self):
+        return _plausible(self.cleaned_data["back_on"])
+
+
+class AbsenceForm(_PeriodForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Absence.Kind.choices)
+
+    field_order = ["kind", "starts_on", "ends_on"]
+
+
+class CredentialForm(forms.Form):
+    """Until when one credential is valid; empty: no end date."""
+
+    credential = forms.RegexField(
+        regex=r"^(hpr|qualification:\d{1,18}|skill:\d{1,18})$",
+        max_length=40,
+        widget=forms.HiddenInput,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+
+    def clean_valid_until(self):
+        return _plausible(self.cleaned_data["valid_until"])
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("credential")
+        if value:
+            kind, _sep, pk = value.partition(":")
+            data["kind"], data["pk"] = kind, int(pk) if pk else None
+        return data

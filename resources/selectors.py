@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,11 +13,20 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from matching.models import Proposal
-from placements.models import Placement, PlacementShift
+from placements.models import ChecklistItem, ItemType, Placement, PlacementShift
 from placements.selectors import placement_readiness_for
 from resources.filters import WorkerRegisterFilter
 from resources.status import Status, status_expression
-from staffing.models import PeopleImport, Worker, WorkerSource
+from staffing.models import (
+    Absence,
+    PeopleImport,
+    Release,
+    Worker,
+    WorkerQualification,
+    WorkerSkill,
+    WorkerSource,
+)
+from staffing.selectors import units_visible_to
 
 IMPORTERS = (Role.HR, Role.COORDINATOR)
 # How the import report names a changed field.
@@ -69,12 +78,18 @@ def people_import_report_rows(people_import: PeopleImport) -> dict[str, list[dic
 # --- the register -------------------------------------------------------------------------------
 
 REGISTER_ROLES = (Role.COORDINATOR,)
+# HR opens a person's page (from the credential notices and to record absences), not the list.
+PERSON_ROLES = (Role.COORDINATOR, Role.HR)
 
 
 def worker_register_base(user: User) -> QuerySet[Worker]:
     """Every worker of the three sources, with what a register row shows, for coordinators."""
     if not user.has_role(*REGISTER_ROLES):
         return Worker.objects.none()
+    return _worker_rows()
+
+
+def _worker_rows() -> QuerySet[Worker]:
     return (
         Worker.objects.select_related("employee__home_unit", "agency", "home_district")
         .prefetch_related("qualifications", "skills")
@@ -167,12 +182,40 @@ def worker_register_rows(workers) -> Iterator[list[str]]:
 
 
 def worker_get_for_user(user: User, pk: int) -> Worker:
-    """A worker the user may open (coordinators and administrators), or 404."""
-    if not user.has_role(*REGISTER_ROLES):
+    """A worker the user may open (coordinators, HR and administrators), or 404."""
+    if not user.has_role(*PERSON_ROLES):
         raise Http404
-    return get_object_or_404(
-        worker_register_base(user).select_related("volunteer", "hpr_verified_by"), pk=pk
-    )
+    return get_object_or_404(_worker_rows().select_related("volunteer", "hpr_verified_by"), pk=pk)
+
+
+def worker_credentials(worker: Worker) -> list[dict]:
+    """Qualifications, skills and the authorisation, each with its valid-until, for the
+    person's page (and the form that changes the date)."""
+    today = timezone.localdate()
+    rows = []
+    for held in (
+        WorkerQualification.objects.filter(worker=worker)
+        .select_related("qualification")
+        .order_by("-qualification__rank", "qualification__name")
+    ):
+        rows.append(("qualification", held.pk, held.qualification.name, held.valid_until))
+    for held in (
+        WorkerSkill.objects.filter(worker=worker).select_related("skill").order_by("skill__name")
+    ):
+        rows.append(("skill", held.pk, held.skill.name, held.valid_until))
+    if worker.hpr_number:
+        rows.append(("hpr", None, _("Health authorisation (HPR)"), worker.hpr_valid_until))
+    return [
+        {
+            "key": f"{kind}:{pk}" if pk else kind,
+            "kind": kind,
+            "name": name,
+            "valid_until": until,
+            "expired": until is not None and until < today,
+            "expiring": until is not None and today <= until <= today + dt.timedelta(days=30),
+        }
+        for kind, pk, name, until in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -250,3 +293,107 @@ def worker_open_proposals(worker: Worker) -> QuerySet[Proposal]:
         .select_related("shift__need__unit", "shift__need__qualification")
         .order_by("shift__start")
     )
+
+
+# --- the home unit's leader: their staff, releases, where they are redeployed ---------------------
+
+LEADER_ROLES = (Role.UNIT_LEADER,)
+
+
+def staff_for_leader(user: User) -> QuerySet[Worker]:
+    """Employees whose home unit the leader leads (or a sub-unit of it); nobody else's."""
+    if not user.has_role(*LEADER_ROLES):
+        return Worker.objects.none()
+    return (
+        Worker.objects.filter(employee__home_unit__in=units_visible_to(user))
+        .select_related("employee__home_unit")
+        .prefetch_related(
+            "qualifications",
+            Prefetch(
+                "releases",
+                queryset=Release.objects.filter(ends_on__gte=timezone.localdate())
+                .filter(Q(back_on__isnull=True) | Q(back_on__gt=timezone.localdate()))
+                .order_by("starts_on", "pk"),
+                to_attr="current_releases",
+            ),
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.filter(status=Placement.Status.ACTIVE)
+                .select_related("unit")
+                .order_by("-approved_at"),
+                to_attr="active_placements",
+            ),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def staff_get_for_leader(user: User, pk: int) -> Worker:
+    return get_object_or_404(staff_for_leader(user).select_related("home_district"), pk=pk)
+
+
+def staff_releases(worker: Worker) -> QuerySet[Release]:
+    return worker.releases.select_related("created_by", "recalled_by").order_by("-starts_on", "-pk")
+
+
+def staff_redeployments(worker: Worker) -> list[dict]:
+    """Where the person works elsewhere (active placements), with their span, readiness and
+    the home leader's confirmation item (if the checklist has one)."""
+    placements = list(
+        Placement.objects.filter(worker=worker, status=Placement.Status.ACTIVE)
+        .select_related("unit", "need__qualification")
+        .annotate(
+            first_shift=Min("shifts__start", filter=Q(shifts__is_active=True)),
+            last_shift=Max("shifts__end", filter=Q(shifts__is_active=True)),
+        )
+        .order_by("-approved_at")
+    )
+    confirmations = {
+        item.placement_id: item
+        for item in ChecklistItem.objects.filter(
+            placement__in=placements, item_type=ItemType.HOME_LEADER_CONFIRMATION
+        ).select_related("done_by")
+    }
+    readiness = placement_readiness_for(placements)
+    return [
+        {
+            "placement": p,
+            "readiness": readiness[p.pk],
+            "confirmation": confirmations.get(p.pk),
+        }
+        for p in placements
+    ]
+
+
+def release_get_for_leader(user: User, pk: int) -> Release:
+    return get_object_or_404(
+        Release.objects.filter(worker__in=staff_for_leader(user).values("pk")).select_related(
+            "worker", "home_unit"
+        ),
+        pk=pk,
+    )
+
+
+def confirmation_get_for_leader(user: User, pk: int) -> ChecklistItem:
+    """A home-leader confirmation item of a placement of the leader's own staff, or 404."""
+    return get_object_or_404(
+        ChecklistItem.objects.filter(
+            item_type=ItemType.HOME_LEADER_CONFIRMATION,
+            placement__worker__in=staff_for_leader(user).values("pk"),
+        ),
+        pk=pk,
+    )
+
+
+def absence_worker_get_for_user(user: User, pk: int) -> Worker:
+    """Whose absences the user may register: HR and coordinators anyone's, a leader their
+    own staff's."""
+    if user.has_role(Role.HR, Role.COORDINATOR):
+        return get_object_or_404(Worker.objects.select_related("employee"), pk=pk)
+    return get_object_or_404(staff_for_leader(user).select_related("employee"), pk=pk)
+
+
+def absence_get_for_user(user: User, pk: int) -> Absence:
+    absence = get_object_or_404(Absence.objects.select_related("worker"), pk=pk)
+    absence_worker_get_for_user(user, absence.worker_id)
+    return absence

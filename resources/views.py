@@ -11,11 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Role
 from accounts.permissions import role_required
 from core.pagination import paginate
-from resources import selectors
-from resources.forms import PeopleImportForm, RegisterSearchForm, WeekForm
+from placements import services as placement_services
+from resources import selectors, services
+from resources.forms import (
+    AbsenceForm,
+    CredentialForm,
+    PeopleImportForm,
+    RecallForm,
+    RegisterSearchForm,
+    ReleaseForm,
+    WeekForm,
+)
 from resources.status import Status
+from staffing import capacity
 from staffing import people_import as importing
 from staffing.audit import audit_workers_exported
 from staffing.models import PeopleImport
@@ -192,8 +203,12 @@ def register_export_xlsx(request):
 
 
 @require_GET
-@role_required(*selectors.REGISTER_ROLES)
+@role_required(*selectors.PERSON_ROLES)
 def person(request, pk: int):
+    return _render_person(request, pk)
+
+
+def _render_person(request, pk: int, *, absence_form=None, credential_form=None, status=200):
     worker = selectors.worker_get_for_user(request.user, pk)
     form = WeekForm(request.GET)
     if not form.is_valid():
@@ -216,11 +231,193 @@ def person(request, pk: int):
             "this_week": _iso_week(monday),
             "placements": selectors.worker_placements(worker),
             "proposals": selectors.worker_open_proposals(worker),
+            "absences": capacity.absences_for(worker),
+            "absence_form": absence_form or AbsenceForm(prefix="absence"),
+            "credentials": selectors.worker_credentials(worker),
+            "credential_form": credential_form,
+            "can_see_register": request.user.has_role(*selectors.REGISTER_ROLES),
             "today": today,
         },
+        status=status,
     )
 
 
 def _iso_week(day: dt.date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+# --- absences and credentials (HR, coordinators; leaders for their own staff) --------------------
+
+ABSENCE_ROLES = (Role.HR, Role.COORDINATOR, Role.UNIT_LEADER)
+
+
+def _person_redirect(user, worker_pk: int):
+    if user.has_role(*selectors.PERSON_ROLES):
+        return redirect("resources:person", pk=worker_pk)
+    return redirect("resources:staff_person", pk=worker_pk)
+
+
+@require_POST
+@role_required(*ABSENCE_ROLES)
+def absence_add(request, pk: int):
+    worker = selectors.absence_worker_get_for_user(request.user, pk)
+    form = AbsenceForm(request.POST, prefix="absence")
+    if form.is_valid():
+        try:
+            capacity.absence_create(worker=worker, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The absence is registered. Matching leaves those days out.")
+            )
+            return _person_redirect(request.user, worker.pk)
+    if request.user.has_role(*selectors.PERSON_ROLES):
+        return _render_person(request, worker.pk, absence_form=form, status=400)
+    return _render_staff_person(request, worker.pk, absence_form=form, status=400)
+
+
+@require_POST
+@role_required(*ABSENCE_ROLES)
+def absence_delete(request, pk: int):
+    absence = selectors.absence_get_for_user(request.user, pk)
+    capacity.absence_delete(absence=absence, by=request.user)
+    messages.success(request, _("The absence is removed."))
+    return _person_redirect(request.user, absence.worker_id)
+
+
+@require_POST
+@role_required(*capacity.CREDENTIAL_ROLES)
+def credential_update(request, pk: int):
+    worker = selectors.worker_get_for_user(request.user, pk)
+    form = CredentialForm(request.POST)
+    if form.is_valid():
+        try:
+            capacity.credential_valid_until_set(
+                worker=worker,
+                kind=form.cleaned_data["kind"],
+                pk=form.cleaned_data["pk"],
+                valid_until=form.cleaned_data["valid_until"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The date is saved."))
+            return redirect("resources:person", pk=worker.pk)
+    return _render_person(request, worker.pk, credential_form=form, status=400)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- release from the home unit (the home unit's leader) ----------------------------------------
+
+
+@require_GET
+@role_required(*selectors.LEADER_ROLES)
+def staff(request):
+    page, query = paginate(request, selectors.staff_for_leader(request.user))
+    return render(request, "resources/staff_list.html", {"page_obj": page, "query": query})
+
+
+def _render_staff_person(
+    request, pk: int, *, release_form=None, recall_form=None, absence_form=None, status=200
+):
+    worker = selectors.staff_get_for_leader(request.user, pk)
+    today = timezone.localdate()
+    releases = list(selectors.staff_releases(worker))
+    for release in releases:
+        release.weekly_hours = capacity.release_weekly_hours(release)
+    return render(
+        request,
+        "resources/staff_person.html",
+        {
+            "worker": worker,
+            "employee": worker.employee,
+            "releases": releases,
+            "redeployments": selectors.staff_redeployments(worker),
+            "absences": capacity.absences_for(worker),
+            "release_form": release_form
+            or ReleaseForm(
+                prefix="release",
+                initial={"starts_on": today, "ends_on": today + dt.timedelta(days=20)},
+            ),
+            "recall_form": recall_form
+            or RecallForm(prefix="recall", initial={"back_on": capacity.recall_earliest()}),
+            "recall_earliest": capacity.recall_earliest(),
+            "absence_form": absence_form or AbsenceForm(prefix="absence"),
+            "today": today,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*selectors.LEADER_ROLES)
+def staff_person(request, pk: int):
+    if request.method == "GET":
+        return _render_staff_person(request, pk)
+    worker = selectors.staff_get_for_leader(request.user, pk)
+    form = ReleaseForm(request.POST, prefix="release")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            capacity.release_create(
+                worker=worker,
+                by=request.user,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                weekdays=data["weekdays"],
+                day_from=data["day_from"],
+                day_to=data["day_to"],
+                share_percent=data["share_percent"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is released. The staffing unit sees the free capacity now.")
+                % {"name": worker.full_name},
+            )
+            return redirect("resources:staff_person", pk=worker.pk)
+    return _render_staff_person(request, pk, release_form=form, status=400)
+
+
+@require_POST
+@role_required(*selectors.LEADER_ROLES)
+def release_recall(request, pk: int):
+    release = selectors.release_get_for_leader(request.user, pk)
+    form = RecallForm(request.POST, prefix="recall")
+    if form.is_valid():
+        try:
+            services.release_recall(
+                release=release, by=request.user, back_on=form.cleaned_data["back_on"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is recalled. The person and the staffing unit are told.")
+                % {"name": release.worker.full_name},
+            )
+            return redirect("resources:staff_person", pk=release.worker_id)
+    return _render_staff_person(request, release.worker_id, recall_form=form, status=400)
+
+
+@require_POST
+@role_required(*selectors.LEADER_ROLES)
+def redeployment_confirm(request, pk: int):
+    item = selectors.confirmation_get_for_leader(request.user, pk)
+    placement_services.home_leader_confirm(item=item, by=request.user)
+    messages.success(request, _("Your confirmation is recorded."))
+    return redirect("resources:staff_person", pk=item.placement.worker_id)

@@ -9,6 +9,7 @@ also ends placements, is orchestrated in resources/services.py on top of `releas
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -290,7 +291,7 @@ def release_create(
 
 
 def recall_notice_days() -> int:
-    return int(settings.DUGNAD.get("RELEASE_RECALL_NOTICE_DAYS", 2))
+    return int(settings.DUGNAD["RELEASE_RECALL_NOTICE_DAYS"])
 
 
 def recall_earliest(today: dt.date | None = None) -> dt.date:
@@ -441,6 +442,12 @@ def credentials_notify(*, today: dt.date | None = None) -> int:
                 + f" ({settings.SITE_URL}{reverse('resources:person', args=[r['worker'].pk])})"
             )
         subject = _("Dugnad: %(n)s credentials expire soon") % {"n": len(rows)}
+        # the same rows on the same day are one message, whatever runs twice
+        which = hashlib.sha256(
+            ",".join(
+                f"{type(r['row']).__name__}:{r['row'].pk}:{r['valid_until']}" for r in rows
+            ).encode()
+        ).hexdigest()[:16]
         body = "\n".join(lines)
         for recipient in recipients:
             message_enqueue(
@@ -449,7 +456,7 @@ def credentials_notify(*, today: dt.date | None = None) -> int:
                 subject=subject,
                 body=body,
                 language=get_language() or "",
-                idempotency_key=f"staffing.credentials_expiring:{today.isoformat()}:{recipient}",
+                idempotency_key=f"staffing.credentials_expiring:{today}:{which}:{recipient}",
             )
     by_model: dict[type, list[int]] = defaultdict(list)
     for r in rows:

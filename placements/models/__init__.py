@@ -1,4 +1,5 @@
 from .onboarding import (
+    ITEM_TYPES_NOT_BY_HR,
     ITEM_TYPES_WITH_DATA,
     CertificatePurpose,
     ChecklistItem,
@@ -12,6 +13,7 @@ from .onboarding import (
 from .placements import Placement, PlacementShift
 
 __all__ = [
+    "ITEM_TYPES_NOT_BY_HR",
     "ITEM_TYPES_WITH_DATA",
     "CertificatePurpose",
     "ChecklistItem",

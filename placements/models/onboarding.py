@@ -31,6 +31,9 @@ class ItemType(models.TextChoices):
 # Items that need their own data (recorded through their own form), so they can never be
 # ticked off by a status change or in bulk.
 ITEM_TYPES_WITH_DATA = frozenset({ItemType.POLICE_CERTIFICATE, ItemType.CONTRACT})
+# Done only by someone other than HR: the home unit's leader confirms a redeployment
+# (placements.services.home_leader_confirm); HR may still mark it not applicable, with a reason.
+ITEM_TYPES_NOT_BY_HR = frozenset({ItemType.HOME_LEADER_CONFIRMATION})
 
 
 class CertificatePurpose(models.TextChoices):

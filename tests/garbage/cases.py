@@ -823,6 +823,7 @@ RESOURCE_CASES = [
             "wants_more_hours": "text",
             "hpr_verified": "text",
             "flagged": "text",
+            "credentials": "text",
             "page": "number",
         },
         _listing(_worker),
@@ -838,6 +839,92 @@ RESOURCE_CASES = [
         _worker,
         lambda w, c: {"week": "2026-W49"},
         method="get",
+    ),
+]
+
+
+def _school_staff(world):
+    from staffing.models import Sector
+    from tests.staffing.factories import EmployeeProfileFactory, UnitFactory
+
+    school = UnitFactory(code="garbage-skole", sector=Sector.SCHOOLS, district=world.north)
+    world.leader.led_units.add(school)
+    worker = EmployeeProfileFactory(home_unit=school).worker
+    return SimpleNamespace(kwargs={"pk": worker.pk}, worker=worker)
+
+
+def _released(world):
+    from staffing import capacity
+
+    ctx = _school_staff(world)
+    release = capacity.release_create(
+        worker=ctx.worker,
+        by=world.leader,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=20),
+        weekdays="01234",
+        share_percent=50,
+    )
+    return SimpleNamespace(kwargs={"pk": release.pk}, worker=ctx.worker)
+
+
+RESOURCE_CASES += [
+    FormCase(
+        "release",
+        "resources:staff_person",
+        "leader",
+        ("resources.forms.ReleaseForm",),
+        {
+            "release-starts_on": "date",
+            "release-ends_on": "date",
+            "release-weekdays": "text",
+            "release-how": "text",
+            "release-day_from": "time",
+            "release-day_to": "time",
+            "release-share_percent": "number",
+            "release-note": "text",
+        },
+        _school_staff,
+        lambda w, c: {
+            "release-starts_on": _day(0),
+            "release-ends_on": _day(20),
+            "release-weekdays": ["0", "1", "2"],
+            "release-how": "hours",
+            "release-day_from": "08:00",
+            "release-day_to": "16:00",
+            "release-note": "Skolen er stengt",
+        },
+    ),
+    FormCase(
+        "release_recall",
+        "resources:release_recall",
+        "leader",
+        ("resources.forms.RecallForm",),
+        {"recall-back_on": "date"},
+        _released,
+        lambda w, c: {"recall-back_on": _day(7)},
+    ),
+    FormCase(
+        "absence",
+        "resources:absence_add",
+        "hr",
+        ("resources.forms.AbsenceForm",),
+        {"absence-kind": "text", "absence-starts_on": "date", "absence-ends_on": "date"},
+        _worker,
+        lambda w, c: {
+            "absence-kind": "sick",
+            "absence-starts_on": _day(1),
+            "absence-ends_on": _day(3),
+        },
+    ),
+    FormCase(
+        "credential",
+        "resources:credential",
+        "hr",
+        ("resources.forms.CredentialForm",),
+        {"credential": "text", "valid_until": "date"},
+        _worker,
+        lambda w, c: {"credential": "hpr", "valid_until": _day(40)},
     ),
 ]
 

@@ -45,6 +45,7 @@ ABSTRACT = {
     "needs.forms.NeedFieldsForm": "fields of NeedCreateForm and NeedEditForm",
     "volunteers.forms.VolunteerForm": "fields of RegistrationForm and SelfUpdateForm",
     "rosters.forms._UnitForm": "the unit choice of WeekForm, DayForm and ExportForm",
+    "resources.forms._PeriodForm": "fields of ReleaseForm and AbsenceForm",
 }
 
 
