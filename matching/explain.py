@@ -174,7 +174,52 @@ def proposal_explanation(
         parts.append(_("no extra cost"))
     else:
         parts.append(_("about %(amount)s kr") % {"amount": _kr(arc.money)})
+    cheaper = cheaper_sources_text(loaded, shift_id, info.source, by_cand)
+    if cheaper:
+        parts.append(cheaper)
     return " · ".join(parts)
+
+
+# Cheapest first: internal staff, then volunteers on a temporary contract, then agency temps.
+SOURCE_ORDER = {"employee": 0, "volunteer": 1, "agency": 2}
+
+
+def cheaper_sources_count(loaded: Loaded, shift_id: int, source: str) -> list[int]:
+    """For a slot given to `source`: the people of cheaper sources who pass every rule for the
+    shift (qualified, authorised, free, not absent, credentials valid)."""
+    key = ("cheaper", shift_id, source)
+    if key not in loaded.why_not_cache:
+        snap = loaded.snapshot
+        rank = SOURCE_ORDER.get(source, 0)
+        idx = eligibility.screen(snap, loaded.shifts[shift_id]).idx
+        cheaper = [
+            int(snap.worker_ids[i])
+            for i in idx.tolist()
+            if SOURCE_ORDER.get(loaded.workers[int(snap.worker_ids[i])].source, 0) < rank
+        ]
+        loaded.why_not_cache[key] = cheaper  # type: ignore[assignment]
+    return loaded.why_not_cache[key]  # type: ignore[return-value]
+
+
+def cheaper_sources_text(loaded: Loaded, shift_id: int, source: str, by_cand) -> str:
+    """Why a volunteer or an agency temp and not someone cheaper (internal staff first)."""
+    if SOURCE_ORDER.get(source, 0) == 0:
+        return ""
+    cheaper = cheaper_sources_count(loaded, shift_id, source)
+    whom = (
+        _("no internal employee")
+        if source == "volunteer"
+        else _("no internal employee or volunteer")
+    )
+    if not cheaper:
+        return _("%(whom)s is qualified and free then") % {"whom": whom}
+    return ngettext(
+        "%(n)s cheaper person is free, but needed on another shift or kept off by "
+        "working-time rules",
+        "%(n)s cheaper people are free, but needed on other shifts or kept off by "
+        "working-time rules",
+        len(cheaper),
+    ) % {"n": len(cheaper)}
 
 
 def alternatives(

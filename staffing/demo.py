@@ -14,10 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from staffing.capacity import release_windows
 from staffing.models import (
     Agency,
     AgreementRate,
     Availability,
+    Release,
     District,
     EmployeeProfile,
     FrameworkAgreement,
@@ -525,26 +527,71 @@ def _ensure_employees(rng: random.Random, scale: float, hr: User, result: DemoRe
         ],
         batch_size=2000,
     )
-    Availability.objects.bulk_create(
-        [
-            Availability(
-                worker=w,
-                start=dt.datetime.combine(
-                    today + dt.timedelta(days=p["free_from"]), dt.time(0, 0), OSLO
-                ),
-                end=dt.datetime.combine(
-                    today + dt.timedelta(days=p["free_from"] + 28), dt.time(0, 0), OSLO
-                ),
-                note="Ledig kapasitet (demo)"
-                if not p["wants_more"]
-                else "Ønsker flere vakter (demo)",
-            )
-            for w, p in zip(new_workers, plans, strict=True)
-            if p["free"]
-        ],
-        batch_size=2000,
-    )
+    _employee_capacity(new_workers, plans, today, result)
     result.add("employees", len(new_workers))
+
+
+# A crisis: the municipality's own free capacity covers only part of the needs. Closed schools,
+# kindergartens and offices release their people three weekdays in school hours (recorded as the
+# home unit's releases, as a leader would on /resources/staff/); a quarter of the part-timers who
+# want more hours offer one day a week, days and evenings. Nights and weekends fall to volunteers and agency
+# temps, and the matching page tells why (matching/templates/matching/includes/cheaper_sources).
+RELEASED_HOURS = (dt.time(7, 0), dt.time(16, 0))
+RELEASED_WEEKDAYS = "024"  # the other days they run emergency care for key workers' children
+EXTRA_HOURS = (dt.time(7, 0), dt.time(23, 0))
+
+
+def _employee_capacity(workers: list[Worker], plans: list[dict], today: dt.date, result) -> None:
+    releases = [
+        Release(
+            worker=w,
+            home_unit=p["unit"],
+            starts_on=today + dt.timedelta(days=p["free_from"]),
+            ends_on=today + dt.timedelta(days=p["free_from"] + 27),
+            weekdays=RELEASED_WEEKDAYS,
+            day_start=RELEASED_HOURS[0],
+            day_end=RELEASED_HOURS[1],
+            note="Stengt (demo)",
+        )
+        for w, p in zip(workers, plans, strict=True)
+        if p["free"] and not p["wants_more"]
+    ]
+    Release.objects.bulk_create(releases, batch_size=1000)
+    windows = [
+        Availability(
+            worker=r.worker,
+            release=r,
+            start=start,
+            end=end,
+            note=f"Frigitt av {r.home_unit.name} (demo)",
+        )
+        for r in releases
+        for start, end in release_windows(
+            starts_on=r.starts_on,
+            ends_on=r.ends_on,
+            weekdays=r.weekdays,
+            day_from=r.day_start,
+            day_to=r.day_end,
+        )
+    ]
+    for w, p in zip(workers, plans, strict=True):
+        # a quarter have said when (the others are to answer the competence inventory)
+        if not p["wants_more"] or w.pk % 4:
+            continue
+        # one fixed weekday per person (from the row number: no extra random draws)
+        days = str(w.pk % 7)
+        windows += [
+            Availability(worker=w, start=start, end=end, note="Ønsker flere vakter (demo)")
+            for start, end in release_windows(
+                starts_on=today + dt.timedelta(days=p["free_from"]),
+                ends_on=today + dt.timedelta(days=p["free_from"] + 27),
+                weekdays=days,
+                day_from=EXTRA_HOURS[0],
+                day_to=EXTRA_HOURS[1],
+            )
+        ]
+    Availability.objects.bulk_create(windows, batch_size=2000)
+    result.add("releases", len(releases))
 
 
 def _ensure_agencies(rng: random.Random, scale: float, result: DemoResult) -> None:

@@ -136,6 +136,9 @@ def load(*, scale: float, seed: int) -> dict[str, int]:
     )
 
     pool = [p for p in plans if p[0].status == Status.STAFFING_POOL]
+    # HR has checked the HPR numbers of most of the pool (every fifth is still waiting, so the
+    # HPR queue has work); without it an authorised volunteer is never proposed.
+    checked_at = timezone.now()
     workers = [
         Worker(
             source=WorkerSource.VOLUNTEER,
@@ -145,9 +148,10 @@ def load(*, scale: float, seed: int) -> dict[str, int]:
             phone=v.phone,
             contact_channel=v.contact_channel,
             hpr_number=v.hpr_number,
+            hpr_verified_at=checked_at if v.hpr_number and n % 5 else None,
             home_district=v.district,
         )
-        for v, *_rest in pool
+        for n, (v, *_rest) in enumerate(pool)
     ]
     Worker.objects.bulk_create(workers)
     worker_ids = dict(

@@ -78,3 +78,63 @@ def test_hr_imports_a_file_with_errors_reads_the_report_fixes_and_applies(
 
     assert PeopleImport.objects.latest("pk").status == PeopleImport.Status.APPLIED
     assert sorted(Worker.objects.values_list("last_name", flat=True)) == ["Berg", "Ås"]
+
+
+def test_a_school_leader_releases_two_staff_for_three_weeks_and_they_appear_available(
+    page, browser_world
+):
+    from staffing.models import Sector
+    from tests.staffing.factories import EmployeeProfileFactory, UnitFactory, UserFactory
+
+    world = browser_world
+    school = UnitFactory(
+        name="Nordby skole", code="nordby", sector=Sector.SCHOOLS, district=world.north
+    )
+    rektor = UserFactory(email="rektor@dugnad.test", role="unit_leader", led_units=[school])
+    teachers = []
+    for name in ("Lærer", "Miljøarbeider"):
+        worker = employee(world, last_name=name, available=False)
+        EmployeeProfileFactory._meta.model.objects.filter(worker=worker).update(home_unit=school)
+        teachers.append(worker)
+    employee(world, last_name="Annen", available=False)  # not the school's: never listed
+    today = timezone.localdate()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    login(page, rektor.email)
+
+    page.goto("/resources/staff/")
+    rows = page.locator("tbody tr[data-worker]")
+    assert rows.count() == 2
+    for worker in teachers:
+        page.goto("/resources/staff/")
+        page.locator(f"tr[data-worker='{worker.pk}'] a").click()
+        page.wait_for_load_state("networkidle")
+        form = page.locator("#release-form")
+        form.locator("input[name=release-starts_on]").fill(monday.isoformat())
+        form.locator("input[name=release-ends_on]").fill(
+            (monday + dt.timedelta(days=20)).isoformat()
+        )
+        form.locator("input[name=release-day_from]").fill("08:00")
+        form.locator("input[name=release-day_to]").fill("15:30")
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[role=status], .message").first.is_visible()
+        assert page.locator("li[data-release]").count() == 1
+    assert page.locator("a[href='/resources/']").count() == 0  # never the register
+
+    page.context.clear_cookies()
+    login(page, world.coordinator.email)
+    wednesday = monday + dt.timedelta(days=16)
+    page.goto(
+        f"/resources/?available_from={wednesday.isoformat()}&available_to={wednesday.isoformat()}"
+    )
+    listed = page.locator("tbody tr[data-worker]")
+    assert sorted(listed.nth(i).get_attribute("data-worker") for i in range(listed.count())) == (
+        sorted(str(w.pk) for w in teachers)
+    )
+    assert listed.first.locator(".status-free").is_visible()
+    listed.first.locator("a").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(page.url + f"?week={monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}")
+    day = page.locator(f"tr[data-date='{monday.isoformat()}'] [data-kind=available]")
+    assert day.inner_text().startswith("08:00–15:30")
+    assert "Nordby skole" in day.inner_text()
