@@ -6,6 +6,7 @@ session and the access log of the person's page.
     manage.py bench_register [--requests 50]
 """
 
+import datetime as dt
 import os
 import statistics
 import time
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Role, User
 from staffing.models import Qualification, Worker
@@ -33,14 +35,20 @@ class Command(BaseCommand):
         client.force_login(user)
         nurse = Qualification.objects.filter(code="sykepleier").first()
         worker = Worker.objects.order_by("pk").first()
+        soon = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
         pages = [
             ("/resources/", {}),
             ("/resources/", {"page": "5"}),
             ("/resources/", {"qualification": nurse.pk if nurse else "", "status": "free"}),
             ("/resources/", {"source": "employee", "wants_more_hours": "true"}),
+            ("/resources/", {"status": "offered"}),
+            ("/resources/", {"status": "absent"}),
+            ("/resources/", {"credentials": "expiring"}),
+            ("/resources/", {"available_from": soon, "available_to": soon}),
             (f"/resources/{worker.pk}/", {}),
         ]
         load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+        all_p95 = []
         self.stdout.write(
             f"bench web register workers={Worker.objects.count()} db={connection.vendor} "
             f"requests={requests} (load average {load})"
@@ -58,8 +66,13 @@ class Command(BaseCommand):
                     raise CommandError(f"{path} answered {response.status_code}")
             timings.sort()
             p95 = timings[max(0, round(len(timings) * 0.95) - 1)]
+            all_p95.append(p95)
             shown = path + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
             self.stdout.write(
                 f"bench web page={shown} role=coordinator p50_ms={statistics.median(timings):.0f} "
                 f"p95_ms={p95:.0f} queries={len(queries)} kb={len(response.content) // 1024}"
             )
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+        self.stdout.write(
+            f"bench web register worst_p95_ms={max(all_p95):.0f} (load average {load})"
+        )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0007_worker_name_order'),
+        ('staffing', '0008_contact_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
