@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0008_contact_channel'),
+        ('staffing', '0009_worker_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
