@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0009_worker_language'),
+        ('staffing', '0010_skill_name_en'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
