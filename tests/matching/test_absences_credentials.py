@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import formats, translation
 
 from matching.models import Offer, Proposal
 from matching.offers import offer_accept
@@ -60,9 +60,10 @@ def test_approval_refuses_someone_who_fell_ill_since_the_proposal(world):
 
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         proposal_approve(proposal=proposal, by=world.coordinator)
+    with translation.override("en"):
+        day = formats.date_format(at(3, 7).date(), "SHORT_DATE_FORMAT")
     assert exc.value.messages[0] == (
-        f"{worker.full_name} cannot take this shift: absent (sick leave or holiday) on "
-        f"{at(3, 7):%m/%d/%Y}."
+        f"{worker.full_name} cannot take this shift: absent (sick leave or holiday) on {day}."
     )
     assert not PlacementShift.objects.exists()
 
