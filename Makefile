@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint layers check-migrations pytest browser bench bench-register bench-rosters messages lock clean
+.PHONY: install run demo test lint layers check-migrations pytest browser bench bench-register bench-rosters bench-web messages lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,13 @@ bench-rosters: install
 		psql "$(dir $(BENCH_ROSTERS_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_ROSTERS_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_ROSTERS_DATABASE_URL) $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=$(BENCH_ROSTERS_DATABASE_URL) $(BIN)/python manage.py bench_roster_export --rows 3000
+
+# Staff pages at demo scale 10 through gunicorn on PostgreSQL: one line per page (p50, p95,
+# queries, size), then 8 clients at once for 30 s (scripts/bench-web.sh). A throwaway database
+# `dugnad_bench_web`; the demo is loaded once and reused.
+BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench_web
+bench-web: install
+	BENCH_WEB_DATABASE_URL=$(BENCH_WEB_DATABASE_URL) scripts/bench-web.sh
 
 # Needs GNU gettext (developers only; the compiled catalogues are committed).
 messages: install

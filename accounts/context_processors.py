@@ -5,6 +5,7 @@ from accounts.models import Role
 
 # (label, url name, roles that see it); administrators see every entry.
 NAVIGATION = [
+    (_("Coverage"), "dashboard:coverage", {Role.UNIT_LEADER, Role.COORDINATOR}),
     (_("My needs"), "needs:list", {Role.UNIT_LEADER}),
     (_("Needs"), "needs:list", {Role.COORDINATOR}),
     (_("Matching"), "matching:index", {Role.COORDINATOR}),

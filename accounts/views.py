@@ -4,8 +4,8 @@ from django.urls import reverse
 from accounts.models import Role
 
 START_PAGES = {
-    Role.UNIT_LEADER: "needs:list",
-    Role.COORDINATOR: "matching:index",
+    Role.UNIT_LEADER: "dashboard:coverage",
+    Role.COORDINATOR: "dashboard:coverage",
     Role.HR: "placements:onboarding",
     Role.VOLUNTEER_COORDINATOR: "volunteers:queue",
 }

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "matching",
     "resources",
     "rosters",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+# `make bench-web` counts each page's queries from a response header; never on in production.
+if env_bool("DUGNAD_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "core.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

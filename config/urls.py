@@ -25,6 +25,7 @@ urlpatterns = [
     path("inventory/", include("inventory.public_urls")),
     path("rosters/", include("rosters.urls")),
     path("calendar/", include("rosters.public_urls")),
+    path("coverage/", include("dashboard.urls")),
     path("offer/", include("matching.public_urls")),
     # the SMS provider's webhooks (signed; outbox/webhooks.py)
     path("sms/", include("outbox.urls")),

@@ -64,3 +64,37 @@ class NoStoreMiddleware:
         ):
             add_never_cache_headers(response)  # no-store, no-cache, private
         return response
+
+
+class QueryCountMiddleware:
+    """For benchmarks only (settings.DUGNAD_QUERY_COUNT_HEADER, off by default): the number
+    of database queries a request ran, in the response header X-Query-Count. Counts with an
+    execute wrapper, so DEBUG stays off and nothing is kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+            if getattr(response, "streaming", False):
+                # a streamed body runs its queries after this point: count them as it goes
+                response.streaming_content = _counted(response.streaming_content, counter)
+        response["X-Query-Count"] = str(count)
+        return response
+
+
+def _counted(chunks, counter):
+    from django.db import connection
+
+    with connection.execute_wrapper(counter):
+        yield from chunks

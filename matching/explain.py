@@ -88,6 +88,10 @@ def reason_text(reason: Reason) -> str:
         }
     if code == "rejected":
         return _("rejected for this shift")
+    if code == "placed_here":
+        return _("already placed on this shift")
+    if code == "offered_here":
+        return _("already offered this shift")
     if code == "overlap":
         return _("already busy on an overlapping shift")
     if code == "rest":

@@ -186,14 +186,39 @@ def proposals_save(*, run: MatchingRun, loaded: Loaded, assignments: dict[str, s
 # --- decisions -------------------------------------------------------------------------------
 
 
-def _conflict(worker: Worker, shift: Shift) -> Reason | None:
+def _conflict(
+    worker: Worker, shift: Shift, overrides: frozenset[str] = frozenset()
+) -> Reason | None:
     """Every hard rule of matching for the worker on one more shift, on top of their active
     placements: the same rules (matching.adapter.eligibility) a run applied when it proposed
-    them, read again now."""
-    return adapter_why_not(worker_id=worker.pk, shift_id=shift.pk)
+    them, read again now. `overrides`: rules a coordinator has set aside by policy (never a
+    legal one, see OVERRIDABLE)."""
+    if not overrides:
+        return adapter_why_not(worker_id=worker.pk, shift_id=shift.pk)
+    failed = rules_failed(worker_id=worker.pk, shift_id=shift.pk)
+    return next((r for r in failed if r.code not in overrides & OVERRIDABLE), None)
 
 
-def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
+# Rules a coordinator may set aside with a reason, by policy: the person's stated free time
+# (they said yes by phone), a skill the unit asked for, and an earlier rejection. Never the
+# law's (working time, HPR, the student limit, the qualification) nor a missing agreement.
+OVERRIDABLE = frozenset({"not_available", "skill_missing", "rejected"})
+
+
+def rules_failed(*, worker_id: int, shift_id: int) -> list[Reason]:
+    """Every hard rule the worker fails on the shift, read now (not only the first)."""
+    from matching.adapter import eligibility, params
+    from matching.adapter.load import snapshot_load
+
+    snap = snapshot_load(now=timezone.now(), shift_ids=[shift_id], worker_ids=[worker_id])
+    if worker_id not in snap.index_of:
+        return [Reason("inactive")]
+    return eligibility.failed_rules(snap, params(), shift_id, worker_id)
+
+
+def _approve_locked(
+    *, proposal: Proposal, by: User, overrides: frozenset[str] = frozenset()
+) -> Placement:
     """Approve inside the caller's transaction: the coordinator places the person on a yes
     they gave by phone, recorded as an accepted offer by phone (matching.offers
     `offer_record_phone_yes`); the person's own yes comes through an offer instead. Locks in a fixed order (worker, shift,
@@ -217,7 +242,7 @@ def _approve_locked(*, proposal: Proposal, by: User) -> Placement:
     taken += Offer.objects.pending().filter(shift=shift).exclude(worker=worker).count()
     if taken >= shift.headcount:
         raise ValidationError(_("The shift is already fully staffed."))
-    reason = _conflict(worker, shift)
+    reason = _conflict(worker, shift, overrides)
     if reason is not None:
         raise ValidationError(explain.reason_sentence(worker.full_name, reason))
 
@@ -318,6 +343,77 @@ def proposal_pick_alternative(*, proposal: Proposal, worker: Worker, by: User) -
         original.decided_at = timezone.now()
         original.reject_reason = _("An alternative was picked.")
         original.save(update_fields=["status", "decided_by", "decided_at", "reject_reason"])
+    return placement
+
+
+def worker_assign(
+    *, shift: Shift, worker: Worker, by: User, said_yes: bool, override_reason: str = ""
+) -> Placement:
+    """The coordinator places a named person on a shift by hand, having heard them say yes
+    (by phone). Every hard rule is checked as for an approval; a rule that allows an exception
+    by policy (OVERRIDABLE) may be set aside with a reason, which the audit trail keeps."""
+    from staffing.audit import audit_rule_overridden
+
+    _require_coordinator(by)
+    if not said_yes:
+        raise ValidationError(
+            {"said_yes": _("Nobody is placed without saying yes: confirm that they did.")}
+        )
+    override_reason = (override_reason or "").strip()
+    failed = rules_failed(worker_id=worker.pk, shift_id=shift.pk)
+    hard = [r for r in failed if r.code not in OVERRIDABLE]
+    if hard:
+        raise ValidationError(explain.reason_sentence(worker.full_name, hard[0]))
+    overrides = frozenset(r.code for r in failed)
+    if overrides and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "%(name)s is outside what matching allows (%(rules)s). Say why the "
+                    "exception is made, or pick someone else."
+                )
+                % {
+                    "name": worker.full_name,
+                    "rules": "; ".join(explain.reason_text(r) for r in failed),
+                }
+            }
+        )
+    with transaction.atomic():
+        run = MatchingRun.objects.order_by("-pk").first()
+        if run is None:
+            run = MatchingRun.objects.create(
+                trigger=MatchingRun.Trigger.MANUAL,
+                status=MatchingRun.Status.SUCCEEDED,
+                requested_by=by,
+            )
+        taken = set(
+            Proposal.objects.filter(shift=shift)
+            .exclude(status=Proposal.Status.REJECTED)
+            .values_list("slot_index", flat=True)
+        )
+        index = next(i for i in range(shift.headcount + len(taken) + 1) if i not in taken)
+        proposal = Proposal.objects.create(
+            run=run,
+            shift=shift,
+            slot_index=index,
+            worker=worker,
+            explanations=in_each_language(
+                lambda: (
+                    _("Assigned by hand by the coordinator; exception: %(reason)s")
+                    % {"reason": override_reason}
+                    if overrides
+                    else _("Assigned by hand by the coordinator")
+                )
+            ),
+        )
+        placement = _approve_locked(proposal=proposal, by=by, overrides=overrides)
+        if overrides:
+            audit_rule_overridden(
+                obj=placement,
+                by=by,
+                rules=",".join(sorted(overrides)),
+                reason=override_reason,
+            )
     return placement
 
 

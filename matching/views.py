@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,9 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from matching import offers, refill, section_14_3, selectors, services, slot_states
-from matching.forms import OfferAnswerForm, PickAlternativeForm, RejectForm, Section143Form
+from matching.filters import MatchingFilter
+from matching.forms import (
+    AssignForm,
+    OfferAnswerForm,
+    PickAlternativeForm,
+    ProposalSelectionForm,
+    RejectForm,
+    Section143Form,
+    WhyNotSearchForm,
+)
 from matching.models import AutoOffer
 from matching.triggers import matching_run_request_now
+from needs.models import Need
 from staffing.models import Worker
 
 COORDINATOR = Role.COORDINATOR
@@ -25,28 +36,112 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _tell_approved(request, placement) -> None:
-    messages.success(
-        request,
-        _("Approved: %(worker)s is placed at %(unit)s.")
-        % {"worker": placement.worker.full_name, "unit": placement.unit.name},
+def _approved_text(placement) -> str:
+    return _("Approved: %(worker)s is placed at %(unit)s.") % {
+        "worker": placement.worker.full_name,
+        "unit": placement.unit.name,
+    }
+
+
+def _sent_notices(sent, errors) -> list[tuple[str, str]]:
+    notices = []
+    if sent:
+        notices.append(("success", _("%(n)s offers sent.") % {"n": len(sent)}))
+    notices += [("error", e) for e in errors]
+    return notices
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back_query(request: HttpRequest) -> str:
+    """The list's filters and page as they were when the action was taken (posted back by
+    every form of the list), so that the coordinator lands where they were."""
+    query = request.POST.get("back") or request.GET.get("back", "")
+    if len(query) > 2000 or any(c in query for c in "\r\n#"):
+        return ""
+    return query.lstrip("?")
+
+
+def _back(request: HttpRequest, notices: list[tuple[str, str]]) -> HttpResponse:
+    """Without JavaScript: the notices as messages, back to the page the action came from (a
+    need's page, `next`) or to the filtered list (`back`), never elsewhere."""
+    for level, text in notices:
+        getattr(messages, level)(request, text)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    query = _back_query(request)
+    url = reverse("matching:index")
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def _list_context(request: HttpRequest, query: QueryDict) -> dict:
+    filterset = MatchingFilter(query, queryset=Need.objects.none())
+    page, groups = selectors.proposal_groups(
+        page_number=query.get("page"), filterset=filterset, rows_page=query.get("rows")
     )
+    here = query.copy()
+    page_params = query.copy()
+    page_params.pop("page", None)
+    rows_params = query.copy()
+    rows_params.pop("rows", None)
+    return {
+        "filter": filterset,
+        "page": page,
+        "groups": groups,
+        "query": page_params.urlencode(),
+        "rows_query": rows_params.urlencode(),
+        "back": here.urlencode(),
+        "reject_form": RejectForm(),
+    }
+
+
+def _list_response(request: HttpRequest, notices) -> HttpResponse:
+    """In place: the list again for the filters it was shown with, the notices on top."""
+    query = QueryDict(_back_query(request))
+    context = {**_list_context(request, query), "notices": notices}
+    return render(request, "matching/includes/proposal_list.html", context)
+
+
+def _row_response(request: HttpRequest, proposal, notices, form=None) -> HttpResponse:
+    """In place: the proposal's row as it is now, with what happened; opened again when a
+    form in it needs correcting."""
+    row = selectors.proposal_row(proposal)
+    context = {
+        "p": row,
+        "notices": notices,
+        "reject_form": form or RejectForm(),
+        "back": _back_query(request),
+        "open": form is not None,
+    }
+    if form is not None:
+        context["form"] = PickAlternativeForm(proposal=row)
+    return render(request, "matching/includes/proposal_row.html", context)
+
+
+def _answer(request, *, proposal=None, notices) -> HttpResponse:
+    if not _is_htmx(request):
+        return _back(request, notices)
+    if proposal is not None:
+        return _row_response(request, proposal, notices)
+    return _list_response(request, notices)
 
 
 @role_required(COORDINATOR)
 def index(request: HttpRequest) -> HttpResponse:
-    page, groups = selectors.proposal_groups(page_number=request.GET.get("page"))
-    return render(
-        request,
-        "matching/index.html",
+    context = _list_context(request, request.GET)
+    context.update(
         {
-            "page": page,
-            "groups": groups,
+            "notices": [],
             "runs": selectors.runs_recent(),
             "weights": selectors.weights_for_display(),
-            "reject_form": RejectForm(),
-        },
+        }
     )
+    return render(request, "matching/index.html", context)
 
 
 @role_required(COORDINATOR)
@@ -75,10 +170,10 @@ def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         placement = services.proposal_approve(proposal=proposal, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        notices = [("error", _errors(exc))]
     else:
-        _tell_approved(request, placement)
-    return redirect("matching:index")
+        notices = [("success", _approved_text(placement))]
+    return _answer(request, proposal=proposal, notices=notices)
 
 
 @role_required(COORDINATOR)
@@ -86,11 +181,11 @@ def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def need_approve_all(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get_for_coordinator(request.user, pk)
     placements, errors = services.proposal_approve_all(need=need, by=request.user)
+    notices = []
     if placements:
-        messages.success(request, _("%(n)s proposals approved.") % {"n": len(placements)})
-    for error in errors:
-        messages.error(request, error)
-    return redirect("matching:index")
+        notices.append(("success", _("%(n)s proposals approved.") % {"n": len(placements)}))
+    notices += [("error", e) for e in errors]
+    return _answer(request, notices=notices)
 
 
 @role_required(COORDINATOR)
@@ -109,14 +204,37 @@ def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("The proposal was rejected."))
-            return redirect("matching:index")
+            return _answer(
+                request, proposal=proposal, notices=[("success", _("The proposal was rejected."))]
+            )
+    if request.method == "POST" and _is_htmx(request):
+        # htmx swaps only 2xx answers: the row comes back open, with the form's errors
+        return _row_response(request, proposal, [], form=form)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "matching/proposal_reject.html",
-        {"proposal": proposal, "form": form},
+        {"proposal": proposal, "form": form, "back": _back_query(request)},
         status=status,
+    )
+
+
+@role_required(COORDINATOR)
+def proposal_alternatives(request: HttpRequest, pk: int) -> HttpResponse:
+    """The alternatives of a proposal checked now (loaded when a row is opened)."""
+    proposal = selectors.proposal_get_for_user(request.user, pk)
+    if not _is_htmx(request):  # a whole page for a browser without JavaScript
+        return redirect(f"{reverse('matching:pick', args=[pk])}?{request.GET.urlencode()}")
+    form = PickAlternativeForm(proposal=proposal)
+    return render(
+        request,
+        "matching/includes/row_more.html",
+        {
+            "p": proposal,
+            "form": form,
+            "reject_form": RejectForm(),
+            "back": request.GET.get("back", ""),
+        },
     )
 
 
@@ -133,28 +251,85 @@ def proposal_pick(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            _tell_approved(request, placement)
-            return redirect("matching:index")
+            return _answer(
+                request, proposal=proposal, notices=[("success", _approved_text(placement))]
+            )
+    if request.method == "POST" and _is_htmx(request):
+        errors = [e for errs in form.errors.values() for e in errs]
+        return _row_response(request, proposal, [("error", " ".join(errors))])
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "matching/proposal_pick.html",
-        {"proposal": proposal, "form": form},
+        {"proposal": proposal, "form": form, "back": _back_query(request)},
         status=status,
     )
 
 
+# --- "why not this person?" and assignment by hand -------------------------------------------
+
+
+@role_required(COORDINATOR)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def why_not(request: HttpRequest) -> HttpResponse:
+    """For a named person and a shift: the exact rule that stops them, read now. The name
+    is posted (never in the address); the shift comes from the row it was asked from."""
+    form = WhyNotSearchForm(request.POST or None, initial={"shift": request.GET.get("shift")})
+    context = {"form": form, "back": _back_query(request), "verdicts": None}
+    if request.method == "POST" and form.is_valid():
+        shift = selectors.shift_get_for_coordinator(request.user, form.cleaned_data["shift"])
+        workers = selectors.workers_named(form.cleaned_data["q"])
+        context.update(
+            shift=shift,
+            verdicts=selectors.why_not_verdicts(shift, workers),
+            assign_form=AssignForm(),
+        )
+    template = (
+        "matching/includes/why_not_result.html" if _is_htmx(request) else ("matching/why_not.html")
+    )
+    status = (
+        400 if request.method == "POST" and not form.is_valid() and not _is_htmx(request) else 200
+    )
+    return render(request, template, context, status=status)
+
+
+@role_required(COORDINATOR)
+@never_cache
+@require_POST
+def shift_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = selectors.shift_get_for_coordinator(request.user, pk)
+    form = AssignForm(request.POST)
+    notices: list[tuple[str, str]] = []
+    if form.is_valid():
+        worker = Worker.objects.filter(pk=form.cleaned_data["worker"]).first()
+        if worker is None:
+            notices.append(("error", _("That person is no longer in the register.")))
+        else:
+            try:
+                placement = services.worker_assign(
+                    shift=shift,
+                    worker=worker,
+                    by=request.user,
+                    said_yes=form.cleaned_data["said_yes"],
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except ValidationError as exc:
+                notices.append(("error", _errors(exc)))
+            else:
+                notices.append(("success", _approved_text(placement)))
+    else:
+        notices.append(("error", _("Pick a person from the list.")))
+    if _is_htmx(request):
+        return render(
+            request,
+            "matching/includes/notices.html",
+            {"notices": notices},
+        )
+    return _back(request, notices)
+
+
 # --- offers: the coordinator's side ----------------------------------------------------------
-
-
-def _back(request: HttpRequest, default: str = "matching:index") -> HttpResponse:
-    """Back to the page the action came from (a need's page or /matching/), never elsewhere."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
 
 
 def need_slots_section(*, request: HttpRequest, need) -> str:
@@ -188,20 +363,24 @@ def need_slots_section(*, request: HttpRequest, need) -> str:
     )
 
 
-def _tell_sent(request, sent, errors) -> None:
-    if sent:
-        messages.success(request, _("%(n)s offers sent.") % {"n": len(sent)})
-    for error in errors:
-        messages.error(request, error)
-
-
 @role_required(COORDINATOR)
 @require_POST
 def proposal_offer(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(request.user, pk)
     sent, errors = offers.offer_send(proposals=[proposal], by=request.user)
-    _tell_sent(request, sent, errors)
-    return _back(request)
+    return _answer(request, proposal=proposal, notices=_sent_notices(sent, errors))
+
+
+@role_required(COORDINATOR)
+@require_POST
+def proposals_offer_selected(request: HttpRequest) -> HttpResponse:
+    """Offers for the proposals ticked across needs, in one go."""
+    form = ProposalSelectionForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, notices=[("error", " ".join(form.errors.get("proposals", [])))])
+    proposals = selectors.proposals_get_for_user(request.user, form.cleaned_data["proposals"])
+    sent, errors = offers.offer_send(proposals=proposals, by=request.user)
+    return _answer(request, notices=_sent_notices(sent, errors))
 
 
 @role_required(COORDINATOR)
@@ -209,8 +388,7 @@ def proposal_offer(request: HttpRequest, pk: int) -> HttpResponse:
 def need_offer_all(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get_for_coordinator(request.user, pk)
     sent, errors = offers.offer_send_for_need(need=need, by=request.user)
-    _tell_sent(request, sent, errors)
-    return _back(request)
+    return _answer(request, notices=_sent_notices(sent, errors))
 
 
 @role_required(COORDINATOR)
@@ -220,10 +398,11 @@ def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         offers.offer_withdraw(offer=offer, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        notices = [("error", _errors(exc))]
     else:
-        messages.success(request, _("The offer was withdrawn."))
-    return _back(request)
+        notices = [("success", _("The offer was withdrawn."))]
+    proposal = offer.proposal if offer.proposal_id else None
+    return _answer(request, proposal=proposal, notices=notices)
 
 
 @role_required(COORDINATOR)
@@ -233,10 +412,10 @@ def offer_remind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         offers.offer_remind(offer=offer, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        notices = [("error", _errors(exc))]
     else:
-        messages.success(request, _("A reminder with a new link was sent."))
-    return _back(request)
+        notices = [("success", _("A reminder with a new link was sent."))]
+    return _back(request, notices)
 
 
 @role_required(COORDINATOR)
@@ -247,16 +426,18 @@ def need_auto_offer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         refill.need_auto_offer_set(need=need, enabled=enabled, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        notices = [("error", _errors(exc))]
     else:
         if enabled:
-            messages.success(
-                request,
-                _("The need is offered automatically until filled: the best are asked first."),
-            )
+            notices = [
+                (
+                    "success",
+                    _("The need is offered automatically until filled: the best are asked first."),
+                )
+            ]
         else:
-            messages.success(request, _("Automatic offers stopped for this need."))
-    return _back(request, "matching:index")
+            notices = [("success", _("Automatic offers stopped for this need."))]
+    return _back(request, notices)
 
 
 # --- the § 14-3 record ------------------------------------------------------------------------

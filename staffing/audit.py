@@ -62,3 +62,16 @@ def audit_workers_exported(*, by: User, count: int, kind: str) -> AuditEntry:
         field="register_exported",
         new_value=f"{count} {kind}",
     )
+
+
+def audit_rule_overridden(*, obj: models.Model, by: User, rules: str, reason: str) -> AuditEntry:
+    """A coordinator placed someone past a rule that allows an exception by policy: which
+    rules, why, who and when."""
+    return AuditEntry.objects.create(
+        actor=by,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        field="rule_overridden",
+        old_value=rules,
+        new_value=reason[:500],
+    )

@@ -20,6 +20,7 @@ OWN_NAMESPACES = {
     "inventory_link",
     "rosters",
     "calendar",
+    "dashboard",
 }
 OWN_ROOT_NAMES = {"home", "sms-status", "sms-inbound"}
 

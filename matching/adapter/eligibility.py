@@ -402,3 +402,33 @@ def why_not(snap: Snapshot, params: Params, shift_id: int, worker_id: int) -> Re
     slot = Slot(id="new", start=shift.start, end=shift.end, unfilled_cost=1.0)
     booked = tuple(Interval(s, e) for s, e in sorted(snap.booked.get(worker_id, ())))
     return working_time(params, slot, booked)
+
+
+_QUALIFICATION_CHAIN = frozenset({"not_qualified", "student_limit", "hpr_unverified"})
+
+
+def failed_rules(snap: Snapshot, params: Params, shift_id: int, worker_id: int) -> list[Reason]:
+    """Every hard rule one worker fails on one shift, in RULES order, then the working-time
+    rule (if the earlier ones leave any to ask): what a coordinator must know before assigning
+    someone by hand, where overriding one rule must not hide another."""
+    shift = snap.shifts[shift_id]
+    need = snap.needs[shift.need_id]
+    i = snap.index_of[worker_id]
+    one = np.array([i])
+    out: list[Reason] = []
+    for rule in RULES:
+        # the qualification rules narrow one another (a student limit or an unverified HPR
+        # only means something for a qualification that would fit): the first one says it
+        if rule.code in _QUALIFICATION_CHAIN and any(r.code in _QUALIFICATION_CHAIN for r in out):
+            continue
+        if not rule.test(snap, need, shift, one)[0]:
+            words = rule.params(snap, need, shift, i) if rule.params else _NO_PARAMS
+            out.append(Reason(rule.code, words))
+            if rule.code == "inactive":
+                return out
+    slot = Slot(id="new", start=shift.start, end=shift.end, unfilled_cost=1.0)
+    booked = tuple(Interval(s, e) for s, e in sorted(snap.booked.get(worker_id, ())))
+    reason = working_time(params, slot, booked)
+    if reason is not None:
+        out.append(reason)
+    return out

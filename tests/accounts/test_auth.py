@@ -41,8 +41,8 @@ def test_there_is_no_public_sign_up_for_staff(client, db):
 @pytest.mark.parametrize(
     ("role", "start"),
     [
-        (Role.UNIT_LEADER, "/needs/"),
-        (Role.COORDINATOR, "/matching/"),
+        (Role.UNIT_LEADER, "/coverage/"),
+        (Role.COORDINATOR, "/coverage/"),
         (Role.HR, "/onboarding/"),
         (Role.VOLUNTEER_COORDINATOR, "/volunteers/"),
     ],

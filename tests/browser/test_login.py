@@ -5,11 +5,11 @@ from staffing.demo import load as load_demo
 from tests.browser.conftest import login
 
 START_PAGES = {
-    "coordinator@dugnad.test": "/matching/",
+    "coordinator@dugnad.test": "/coverage/",
     "hr@dugnad.test": "/onboarding/",
     "volunteers@dugnad.test": "/volunteers/",
-    "leader@dugnad.test": "/needs/",
-    "leader2@dugnad.test": "/needs/",
+    "leader@dugnad.test": "/coverage/",
+    "leader2@dugnad.test": "/coverage/",
     "admin@dugnad.test": "/",
 }
 

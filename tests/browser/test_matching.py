@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from placements.models import Placement
 from tests.browser.conftest import login
@@ -21,14 +22,18 @@ def test_coordinator_runs_matching_approves_and_the_leader_sees_the_placement(pa
     page.get_by_role("button", name="Kjør matching nå").click()
     page.wait_for_url("**/matching/")
 
-    row = page.locator("tr.proposal", has_text=nurse.full_name).first
+    row = page.locator("tbody.proposal", has_text=nurse.full_name).first
+    row.locator("summary").click()  # the compact row opens
     explanation = row.locator(".explanation").inner_text()
     assert "Sykepleier, dekker helsefagarbeider" in explanation
     assert "deltid 60 % ønsker flere vakter" in explanation
-    assert row.locator(".alternatives").inner_text()  # the next best is listed with a reason
-    row.get_by_role("button", name="Godkjenn").click()
-    page.wait_for_url("**/matching/")
-    assert "Godkjent" in page.locator(".messages, [role=status], body").first.inner_text()
+    # the alternatives are checked when the row opens, each free one or with its rule
+    expect(
+        row.locator(".alternatives-box fieldset, .alternatives-box p.muted").first
+    ).to_be_visible()
+    row.locator("button[name=approve]").click()
+    # in place: the row answers, the page stays
+    expect(row.locator(".message.success")).to_contain_text("Godkjent")
     placement = Placement.objects.get()
     assert placement.worker == nurse and placement.need == need
 

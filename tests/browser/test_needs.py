@@ -23,7 +23,8 @@ def test_leader_creates_a_recurring_need_reviews_shifts_and_submits(page, transa
     monday = today + dt.timedelta(days=7 - today.weekday())
 
     login(page, "leader@dugnad.test")
-    assert page.url.endswith("/needs/")
+    assert page.url.endswith("/coverage/")  # the leader's start page: their units' coverage
+    page.goto("/needs/")
     page.click("a[href='/needs/new/']")
     page.select_option("select[name=unit]", str(home.pk))
     page.select_option("select[name=qualification]", str(quals["helsefagarbeider"].pk))

@@ -1125,3 +1125,82 @@ ROSTER_CASES = [
 ]
 
 CASES += ROSTER_CASES
+# --- matching at scale (issue 14) ---------------------------------------------------------------
+
+
+def _offered_selection(response, ctx) -> bool:
+    return response.status_code == 302
+
+
+MATCHING_CASES = [
+    FormCase(
+        "matching_filter",
+        "matching:index",
+        "coordinator",
+        ("matching.filters.MatchingFilter",),
+        {
+            "district": "number",
+            "unit": "number",
+            "need": "number",
+            "date_from": "date",
+            "date_to": "date",
+            "priority": "number",
+            "state": "text",
+            "page": "number",
+            "rows": "number",
+        },
+        _listing(_proposal),
+        lambda w, c: {"district": w.north.pk, "date_from": _day(0), "state": "proposed"},
+        method="get",
+    ),
+    FormCase(
+        "offer_selection",
+        "matching:offer_selected",
+        "coordinator",
+        ("matching.forms.ProposalSelectionForm",),
+        {"proposals": "number", "back": "text"},
+        _listing(_proposal),
+        lambda w, c: {"proposals": [c.proposal.pk], "back": "state=proposed"},
+        accepted=_offered_selection,
+    ),
+]
+
+CASES += MATCHING_CASES
+
+
+def _shift_and_person(world):
+    from tests.matching.factories import employee, need_with_shifts
+
+    shift = need_with_shifts(world).shifts.get()
+    person = employee(world, first_name="Spurt", last_name="Person")
+    return SimpleNamespace(kwargs={"pk": shift.pk}, shift=shift, person=person)
+
+
+def _assigned(response, ctx) -> bool:
+    from placements.models import Placement
+
+    return response.status_code == 302 and Placement.objects.filter(worker=ctx.person).exists()
+
+
+CASES += [
+    FormCase(
+        "why_not",
+        "matching:why_not",
+        "coordinator",
+        ("matching.forms.WhyNotSearchForm",),
+        {"q": "text", "shift": "number", "back": "text"},
+        lambda w: (lambda c: (setattr(c, "kwargs", {}), c)[1])(_shift_and_person(w)),
+        lambda w, c: {"q": "Spurt Person", "shift": c.shift.pk},
+        accepted=lambda response, ctx: response.status_code == 200,
+    ),
+    FormCase(
+        "assign",
+        "matching:assign",
+        "coordinator",
+        ("matching.forms.AssignForm",),
+        {"worker": "number", "said_yes": "text", "override_reason": "text", "back": "text"},
+        _shift_and_person,
+        lambda w, c: {"worker": c.person.pk, "said_yes": "on"},
+        accepted=_assigned,
+    ),
+]

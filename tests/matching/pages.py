@@ -72,3 +72,48 @@ PAGES = [
         ok_status=(302,),
     ),
 ]
+
+
+def _selection(world) -> dict:
+    proposal = proposal_in_home(world)
+    return {"proposals": [proposal.pk]}
+
+
+PAGES += [
+    Page("matching:alternatives", roles(COORDINATOR), kwargs=_proposal, ok_status=(302,)),
+    Page(
+        "matching:offer_selected",
+        roles(COORDINATOR),
+        method="post",
+        data=_selection,
+        ok_status=(302,),
+    ),
+]
+
+
+def _shift(world) -> dict:
+    return {"pk": need_with_shifts(world).shifts.get().pk}
+
+
+def _why_not(world) -> dict:
+    shift = need_with_shifts(world).shifts.get()
+    employee(world, first_name="Spurt")
+    return {"q": "Spurt", "shift": shift.pk}
+
+
+def _assign(world) -> dict:
+    return {"worker": employee(world).pk, "said_yes": "on"}
+
+
+PAGES += [
+    Page("matching:why_not", roles(COORDINATOR)),
+    Page("matching:why_not", roles(COORDINATOR), method="post", data=_why_not),
+    Page(
+        "matching:assign",
+        roles(COORDINATOR),
+        kwargs=_shift,
+        method="post",
+        data=_assign,
+        ok_status=(302,),
+    ),
+]

@@ -50,8 +50,12 @@ def test_explanations_follow_the_readers_language(client, world, settings):
     assert "Sykepleier, covers helsefagarbeider · internal, part-time 60 % wants more" in english
     assert "dekker helsefagarbeider" not in english
     assert "dekker helsefagarbeider" in norwegian and "covers helsefagarbeider" not in norwegian
-    # the alternatives and the unfilled slots too
-    assert "internal, part-time 60 % wants more hours · free" in english
+    # the alternatives (checked when a row is opened) and the unfilled slots too
+    alternatives = client.get(
+        reverse("matching:alternatives", args=[proposal.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert "internal, part-time 60 % wants more hours" in alternatives.content.decode()
+    assert "Alternatives free now" in alternatives.content.decode()
     assert "no active worker is lege or covers it" in english
     assert "ingen aktive er lege eller har en kompetanse som dekker det" in norwegian
 
