@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import SHIFT_DATES
 from core.forms import DateRangeField, LineField
-
 from staffing.models import Unit
 
 
@@ -107,6 +106,8 @@ class Section143Form(forms.Form):
             elif (end - start).days > self.MAX_DAYS:
                 self.add_error("date_to", _("Choose a period of at most 400 days."))
         return data
+
+
 class WhyNotSearchForm(forms.Form):
     """A person's name, phone or e-mail, posted (never in a URL), and the shift asked about."""
 
