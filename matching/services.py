@@ -242,7 +242,7 @@ def _approve_locked(
     taken += Offer.objects.pending().filter(shift=shift).exclude(worker=worker).count()
     if taken >= shift.headcount:
         raise ValidationError(_("The shift is already fully staffed."))
-    reason = _conflict(worker, shift, overrides)
+    reason = _conflict(worker, shift, overrides) if overrides else _conflict(worker, shift)
     if reason is not None:
         raise ValidationError(explain.reason_sentence(worker.full_name, reason))
 
