@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "placements",
     "volunteers",
     "inventory",
+    "community",
     "matching",
     "resources",
     "rosters",
@@ -214,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
     "shift-reminders": {
         "task": "matching.tasks.shift_reminders",
         "schedule": 15 * 60,
+    },
+    # residents' contact details, a set number of days after their request was closed
+    "community-erase-closed": {
+        "task": "community.tasks.help_requests_erase_closed",
+        "schedule": crontab(hour=3, minute=30),
     },
     "onboarding-overdue-reminders": {
         "task": "placements.tasks.onboarding_notify_overdue",
@@ -368,6 +374,15 @@ DUGNAD = {
     "MATCHING_REMOTE_PICKUP_SECONDS": env_float("DUGNAD_MATCHING_REMOTE_PICKUP_SECONDS", 3),
     "EMERGENCY_CLINIC_EMAIL": env_str("DUGNAD_EMERGENCY_CLINIC_EMAIL", "legevakt@kommune.example"),
     "PAGE_SIZE": env_int("DUGNAD_PAGE_SIZE", 25),
+    # Help requests from residents: their contact details are erased this many days after the
+    # request is closed (anonymous counts stay); a task sent to general volunteers waits this
+    # many hours for a yes.
+    "HELP_REQUEST_RETENTION_DAYS": env_int("DUGNAD_HELP_REQUEST_RETENTION_DAYS", 30),
+    "HELP_PRIVACY_NOTICE_VERSION": env_str("DUGNAD_HELP_PRIVACY_NOTICE_VERSION", "2026-12"),
+    "HELP_REQUEST_RATE_LIMIT": env_str("DUGNAD_HELP_REQUEST_RATE_LIMIT", "100/h"),
+    "TASK_OFFER_ANSWER_HOURS": env_float("DUGNAD_TASK_OFFER_ANSWER_HOURS", 24),
+    # Journey milestones: the contact person is reminded this many days before a planned date.
+    "JOURNEY_REMINDER_DAYS": env_int("DUGNAD_JOURNEY_REMINDER_DAYS", 2),
     # Offers: the person has this many hours to answer, but never more than half the time
     # left before the shift starts (so a "no" leaves time to ask someone else).
     "OFFER_ANSWER_HOURS": env_float("DUGNAD_OFFER_ANSWER_HOURS", 24),

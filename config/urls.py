@@ -30,6 +30,7 @@ urlpatterns = [
     # the SMS provider's webhooks (signed; outbox/webhooks.py)
     path("sms/", include("outbox.urls")),
     path("", include("volunteers.urls")),
+    path("", include("community.urls")),
 ]
 
 if settings.DEBUG:

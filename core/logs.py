@@ -1,7 +1,7 @@
 """Keep personal-link tokens out of logs.
 
 A personal link (/volunteer/me/<token>/, /offer/<token>/, /inventory/<token>/,
-/calendar/<token>/) opens a person's data, so a log line
+/calendar/<token>/, /task/<token>/) opens a person's data, so a log line
 that holds one is a key to it. A path segment is logged as <token> when it follows one of those
 prefixes, or when it looks random: 32 or more URL-safe characters mixing upper case, lower case
 and digits (secrets.token_urlsafe), or a derived link (volunteers.services.link_token). Names of
@@ -13,7 +13,7 @@ import logging
 import re
 
 SEGMENT_RE = re.compile(r"(?<=/)([A-Za-z0-9_-]{20,})(?=[/?#\s\"']|$)")
-AFTER_PREFIX_RE = re.compile(r"(?:^|/)(?:volunteer/me|offer|inventory|calendar)/$")
+AFTER_PREFIX_RE = re.compile(r"(?:^|/)(?:volunteer/me|offer|inventory|calendar|task)/$")
 DERIVED_RE = re.compile(r"^\d+x[0-9a-f]{48}$")
 MASK = "<token>"
 

@@ -21,6 +21,7 @@ OWN_NAMESPACES = {
     "rosters",
     "calendar",
     "dashboard",
+    "community",
 }
 OWN_ROOT_NAMES = {"home", "sms-status", "sms-inbound"}
 

@@ -1,11 +1,12 @@
 """Reads for volunteers. Every staff read goes through these, scoped to the user's role."""
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -215,3 +216,48 @@ def volunteers_csv_lines(volunteers: QuerySet) -> Iterator[str]:
 
 def volunteers_csv(volunteers: QuerySet) -> str:
     return "".join(volunteers_csv_lines(volunteers))
+
+
+# Which general-volunteer task (volunteers.models.GeneralTask) a kind of resident's help is.
+HELP_KIND_TASKS = {
+    "shopping": "shopping",
+    "pharmacy": "shopping",
+    "phone_friend": "phone",
+    "transport": "driving",
+    "walk": "other",
+    "other": "other",
+}
+
+
+def general_volunteers_suitable(
+    *,
+    district_id: int | None,
+    language_id: int | None,
+    on_date: dt.date,
+    help_kind: str,
+    limit: int = 50,
+) -> list[Volunteer]:
+    """General volunteers who can take a resident's task: in the register, not paused, with an
+    address to send the link to, in the district, speaking the language, available on the date
+    (from-until and weekdays). Those who chose this kind of task come first."""
+    volunteers = (
+        general_register_base()
+        .filter(is_paused=False)
+        .exclude(email="")
+        .filter(Q(available_from__isnull=True) | Q(available_from__lte=on_date))
+        .filter(Q(available_to__isnull=True) | Q(available_to__gte=on_date))
+        .filter(Q(weekdays="") | Q(weekdays__contains=str(on_date.isoweekday())))
+    )
+    if district_id:
+        volunteers = volunteers.filter(district_id=district_id)
+    if language_id:
+        volunteers = volunteers.filter(languages=language_id)
+    task = HELP_KIND_TASKS.get(help_kind, "other")
+    volunteers = volunteers.annotate(
+        wants_this=Case(
+            When(general_tasks__contains=task, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).select_related("district")
+    return list(volunteers.order_by("wants_this", "registered_at", "pk")[:limit])

@@ -1204,3 +1204,219 @@ CASES += [
         accepted=_assigned,
     ),
 ]
+# --- community: residents' help requests ------------------------------------------------------
+
+HELP_FIELDS = {
+    "kind": "text",
+    "description": "text",
+    "frequency": "text",
+    "wanted_on": "date",
+    "time_of_day": "text",
+    "urgent": "text",
+    "district": "number",
+    "language": "number",
+    "first_name": "text",
+    "address": "text",
+    "phone": "text",
+    "relation": "text",
+    "requester_name": "text",
+    "requester_phone": "text",
+    "consent": "text",
+}
+HELP_EXPECT = {
+    "first_name": clean_line,
+    "address": clean_line,
+    "requester_name": clean_line,
+    "description": clean_text,
+}
+
+
+def _help(world, ctx) -> dict:
+    return {
+        "kind": "shopping",
+        "description": "Handler på Kiwi, ringeklokka virker ikke.",
+        "frequency": "weekly",
+        "wanted_on": _day(2),
+        "time_of_day": "morning",
+        "urgent": "",
+        "district": world.north.pk,
+        "language": "",
+        "first_name": "Astrid",
+        "address": "Storgata 1, 3015 Drammen",
+        "phone": "911 11 111",
+        "relation": "neighbour",
+        "requester_name": "Nina Nabo",
+        "requester_phone": "922 22 222",
+        "consent": "on",
+        "website": "",
+    }
+
+
+def _latest_help_request(ctx) -> dict:
+    from community.models import HelpRequest
+
+    request = HelpRequest.objects.order_by("-pk").first()
+    return {name: getattr(request, name) for name in HELP_EXPECT}
+
+
+def _help_received(response, ctx) -> bool:
+    from community.models import HelpRequest
+
+    return response.status_code == 302 and HelpRequest.objects.exists()
+
+
+def _help_request(world):
+    from tests.community.factories import help_request
+
+    request = help_request(world)
+    return SimpleNamespace(kwargs={"pk": request.pk}, request=request)
+
+
+def _community_task(world):
+    from tests.community.factories import general_volunteer, task_for
+
+    task = task_for(world)
+    volunteer = general_volunteer(world)
+    return SimpleNamespace(kwargs={"pk": task.pk}, task=task, volunteer=volunteer)
+
+
+COMMUNITY_TOKEN = "garbage-task-token-abcdefghijklmnopqrstuvwxyz"
+
+
+def _task_link(accepted: bool):
+    def setup(world):
+        from community.models import TaskOffer
+        from community.services import task_offer_accept
+        from tests.community.factories import general_volunteer, sent_task
+        from volunteers.tokens import token_hash
+
+        task, offers = sent_task(world, [general_volunteer(world)], days=0)
+        TaskOffer.objects.filter(pk=offers[0].pk).update(token_hash=token_hash(COMMUNITY_TOKEN))
+        if accepted:
+            task_offer_accept(offer=offers[0])
+        return SimpleNamespace(
+            kwargs={"token": COMMUNITY_TOKEN}, task=task, visit=task.visits.get()
+        )
+
+    return setup
+
+
+def _follow_up_stored(ctx) -> dict:
+    follow_up = ctx.task.follow_ups.order_by("-pk").first()
+    return {"note": follow_up.note if follow_up else ""}
+
+
+COMMUNITY_CASES: list[FormCase] = [
+    FormCase(
+        "help_request",
+        "community:help",
+        None,
+        ("community.forms.HelpRequestPublicForm",),
+        {**HELP_FIELDS, "website": "text"},
+        _no_setup,
+        _help,
+        expect=HELP_EXPECT,
+        stored=_latest_help_request,
+        accepted=_help_received,
+    ),
+    FormCase(
+        "help_request_by_phone",
+        "community:request_create",
+        "volunteer_coordinator",
+        ("community.forms.HelpRequestStaffForm",),
+        HELP_FIELDS,
+        _no_setup,
+        _help,
+        expect=HELP_EXPECT,
+        stored=_latest_help_request,
+        accepted=_help_received,
+    ),
+    FormCase(
+        "help_refer",
+        "community:request_refer",
+        "volunteer_coordinator",
+        ("community.forms.ReferForm",),
+        {"referred_to": "text", "note": "text"},
+        _help_request,
+        lambda w, c: {"referred_to": "home_care", "note": "Sendt til hjemmetjenesten"},
+    ),
+    FormCase(
+        "help_close",
+        "community:request_close",
+        "volunteer_coordinator",
+        ("community.forms.CloseForm",),
+        {"reason": "text", "note": "text"},
+        _help_request,
+        lambda w, c: {"reason": "not_needed", "note": "Datteren hjelper nå"},
+    ),
+    FormCase(
+        "help_task_create",
+        "community:task_create",
+        "volunteer_coordinator",
+        ("community.forms.TaskForm",),
+        {
+            "first_on": "date",
+            "frequency": "text",
+            "last_on": "date",
+            "time_of_day": "text",
+            "note": "text",
+        },
+        _help_request,
+        lambda w, c: {
+            "first_on": _day(1),
+            "frequency": "weekly",
+            "last_on": _day(29),
+            "time_of_day": "morning",
+            "note": "Ring på to ganger",
+        },
+    ),
+    FormCase(
+        "help_task_send",
+        "community:task_send",
+        "volunteer_coordinator",
+        ("community.forms.TaskSendForm",),
+        {"volunteers": "number"},
+        _community_task,
+        lambda w, c: {"volunteers": [c.volunteer.pk]},
+    ),
+    FormCase(
+        "help_task_end",
+        "community:task_end",
+        "volunteer_coordinator",
+        ("community.forms.TaskEndForm",),
+        {"reason": "text"},
+        _community_task,
+        lambda w, c: {"reason": "Trengs ikke lenger"},
+    ),
+    FormCase(
+        "help_follow_up",
+        "community:follow_up",
+        "volunteer_coordinator",
+        ("community.forms.FollowUpForm",),
+        {"outcome": "text", "note": "text"},
+        _community_task,
+        lambda w, c: {"outcome": "went_well", "note": "Fornøyd med hjelpen"},
+        expect={"note": clean_text},
+        stored=_follow_up_stored,
+    ),
+    FormCase(
+        "help_task_answer",
+        "community:task_answer",
+        None,
+        ("community.forms.TaskAnswerForm",),
+        {"answer": "text", "reason": "text"},
+        _task_link(accepted=False),
+        lambda w, c: {"answer": "no", "reason": "Bortreist"},
+    ),
+    FormCase(
+        "help_visit_report",
+        "community:task_report",
+        None,
+        ("community.forms.VisitReportForm",),
+        {"visit": "number", "outcome": "text", "reason": "text"},
+        _task_link(accepted=True),
+        lambda w, c: {"visit": c.visit.pk, "outcome": "not_possible", "reason": "Ingen hjemme"},
+    ),
+]
+
+CASES += COMMUNITY_CASES

@@ -46,6 +46,7 @@ ABSTRACT = {
     "volunteers.forms.VolunteerForm": "fields of RegistrationForm and SelfUpdateForm",
     "rosters.forms._UnitForm": "the unit choice of WeekForm, DayForm and ExportForm",
     "resources.forms._PeriodForm": "fields of ReleaseForm and AbsenceForm",
+    "community.forms.HelpRequestForm": "fields of HelpRequestPublicForm and HelpRequestStaffForm",
 }
 
 

@@ -1,0 +1,110 @@
+from tests.permissions import PUBLIC, VOLUNTEER_COORDINATOR, Page, roles
+
+# Residents' requests are for the volunteer coordinator (and administrators): a unit leader,
+# a staffing coordinator or HR never sees them.
+STAFF = roles(VOLUNTEER_COORDINATOR)
+TOKEN = "matrix-task-token-abcdefghijklmnopqrstuvwxyz"
+
+
+def _request(world):
+    from tests.community.factories import help_request
+
+    return {"pk": help_request(world).pk}
+
+
+def _task(world):
+    from tests.community.factories import task_for
+
+    return {"pk": task_for(world).pk}
+
+
+def _token(world):
+    from community.models import TaskOffer
+    from tests.community.factories import general_volunteer, sent_task
+    from volunteers.tokens import token_hash
+
+    _task, offers = sent_task(world, [general_volunteer(world)])
+    TaskOffer.objects.filter(pk=offers[0].pk).update(token_hash=token_hash(TOKEN))
+    return {"token": TOKEN}
+
+
+PAGES = [
+    # public
+    Page("community:help", PUBLIC),
+    Page("community:help_thanks", PUBLIC),
+    Page("community:help_privacy", PUBLIC),
+    Page("community:task_answer", PUBLIC, kwargs=_token),
+    Page(
+        "community:task_answer",
+        PUBLIC,
+        kwargs=_token,
+        method="post",
+        data=lambda w: {"answer": "no"},
+        ok_status=(302,),
+    ),
+    Page(
+        "community:task_report",
+        PUBLIC,
+        kwargs=_token,
+        method="post",
+        data=lambda w: {"visit": "1", "outcome": "done"},
+        ok_status=(302,),
+    ),
+    # volunteer coordinator
+    Page("community:request_list", STAFF),
+    Page("community:request_create", STAFF),
+    Page("community:request_detail", STAFF, kwargs=_request),
+    Page("community:request_accept", STAFF, kwargs=_request, method="post", ok_status=(302,)),
+    Page(
+        "community:request_refer",
+        STAFF,
+        kwargs=_request,
+        method="post",
+        data=lambda w: {"referred_to": "home_care", "note": "Trenger stell"},
+        ok_status=(302,),
+    ),
+    Page(
+        "community:request_close",
+        STAFF,
+        kwargs=_request,
+        method="post",
+        data=lambda w: {"reason": "not_needed"},
+        ok_status=(302,),
+    ),
+    Page(
+        "community:task_create",
+        STAFF,
+        kwargs=_request,
+        method="post",
+        data=lambda w: {"first_on": "2099-01-01", "frequency": "once", "time_of_day": "any"},
+        ok_status=(302, 400),
+    ),
+    Page("community:task_list", STAFF),
+    Page("community:task_detail", STAFF, kwargs=_task),
+    Page(
+        "community:task_send",
+        STAFF,
+        kwargs=_task,
+        method="post",
+        data=lambda w: {"volunteers": ["999999"]},
+        ok_status=(400,),
+    ),
+    Page(
+        "community:task_end",
+        STAFF,
+        kwargs=_task,
+        method="post",
+        data=lambda w: {"reason": "Ikke lenger behov"},
+        ok_status=(302,),
+    ),
+    Page(
+        "community:follow_up",
+        STAFF,
+        kwargs=_task,
+        method="post",
+        data=lambda w: {"outcome": "went_well"},
+        ok_status=(302,),
+    ),
+    Page("community:report", STAFF),
+    Page("community:report_export", STAFF),
+]
