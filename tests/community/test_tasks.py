@@ -121,7 +121,7 @@ def test_messages_go_in_the_volunteers_language(world):
 
 def test_the_volunteer_reports_done_and_then_sees_no_more(client, world):
     volunteer = general_volunteer(world)
-    task, offers = sent_task(world, [volunteer], days=0)
+    task, _offers = sent_task(world, [volunteer], days=0)
     link = _link(Message.objects.get(kind="community.task_offer"))
     client.post(link, {"answer": "yes"})
     visit = task.visits.get()
@@ -141,7 +141,7 @@ def test_the_volunteer_reports_done_and_then_sees_no_more(client, world):
 
 def test_not_possible_needs_a_reason_and_tells_the_coordinator(client, world):
     volunteer = general_volunteer(world)
-    task, offers = sent_task(world, [volunteer], days=0)
+    task, _offers = sent_task(world, [volunteer], days=0)
     link = _link(Message.objects.get(kind="community.task_offer"))
     client.post(link, {"answer": "yes"})
     visit = task.visits.get()
