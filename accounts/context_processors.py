@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Placements"), "placements:placements", {Role.UNIT_LEADER, Role.COORDINATOR}),
     (_("Volunteers"), "volunteers:queue", {Role.VOLUNTEER_COORDINATOR}),
     (_("Help requests"), "community:request_list", {Role.VOLUNTEER_COORDINATOR}),
+    (_("Volunteers at our units"), "community:journey_list", {Role.UNIT_LEADER}),
     (_("Resources"), "resources:register", {Role.COORDINATOR}),
     (_("My staff"), "resources:staff", {Role.UNIT_LEADER}),
     (_("Import people"), "resources:import", {Role.HR}),

@@ -1,12 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from community.models import FollowUp, Frequency, HelpRequest, Kind, Relation, TimeOfDay
+from community.selectors import placeable_volunteers
 from community.services import help_request_check
-from core.dates import DateRange
+from core.dates import MILESTONE_DATES, DateRange
 from core.forms import DateRangeField, LineField, TextField
-from staffing.models import District, Skill
+from staffing.models import District, Sector, Skill, Unit
 from volunteers.forms import parse_phone
 
 # Help is asked for from today up to a year ahead; a series is planned at most half a year.
@@ -225,3 +228,57 @@ class VisitReportForm(forms.Form):
         if data.get("outcome") == "not_possible" and not data.get("reason"):
             self.add_error("reason", _("Tell us briefly why it was not possible."))
         return data
+
+
+class ContactPersonForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    user = forms.ModelChoiceField(
+        label=_("Volunteer contact person"),
+        queryset=User.objects.filter(is_active=True).exclude(role="").order_by("email"),
+        required=False,
+        empty_label=_("— nobody —"),
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+
+class ActivityForm(forms.Form):
+    volunteer = forms.ModelChoiceField(
+        label=_("Volunteer"), queryset=placeable_volunteers(), empty_label=_("— choose —")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.filter(sector=Sector.HEALTH_AND_CARE).order_by("name"),
+        empty_label=_("— choose —"),
+    )
+    description = LineField(
+        label=_("Activity"),
+        max_length=200,
+        help_text=_("For example reading aloud, walks, a choir, a chat over coffee."),
+    )
+    starts_on = DateRangeField(
+        label=_("Starts"), date_range=HELP_DATES, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class JourneyStepForm(forms.Form):
+    planned_on = DateRangeField(
+        label=_("Planned"),
+        date_range=MILESTONE_DATES,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    done_on = DateRangeField(
+        label=_("Done"),
+        date_range=MILESTONE_DATES,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_done_on(self):
+        value = self.cleaned_data["done_on"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("A step cannot be done in the future."), code="future")
+        return value

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from community.rules import signals_care_need
+
 
 class Kind(models.TextChoices):
     SHOPPING = "shopping", _("Shopping")
@@ -184,6 +186,10 @@ class HelpRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.NEW, self.Status.ACCEPTED) and not self.erased_at
+
+    @property
+    def signals_care_need(self) -> bool:
+        return signals_care_need(self.description)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -378,3 +384,111 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.at:%Y-%m-%d}"
+
+
+class VolunteerContact(models.Model):
+    """A care unit's volunteer contact person (frivillighetskontakt): the staff member who
+    receives volunteers placed for activities there and follows their journey."""
+
+    unit = models.OneToOneField(
+        "staffing.Unit",
+        on_delete=models.CASCADE,
+        related_name="volunteer_contact",
+        verbose_name=_("unit"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="volunteer_contact_for",
+        verbose_name=_("contact person"),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("named by"),
+    )
+    set_at = models.DateTimeField(_("named at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("volunteer contact person")
+        verbose_name_plural = _("volunteer contact persons")
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.user}"
+
+
+class Activity(models.Model):
+    """A general volunteer placed for an activity at a care unit (reading aloud, walks,
+    a choir), received by the unit's contact person."""
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("volunteer"),
+    )
+    unit = models.ForeignKey(
+        "staffing.Unit",
+        on_delete=models.PROTECT,
+        related_name="volunteer_activities",
+        verbose_name=_("unit"),
+    )
+    description = models.CharField(_("activity"), max_length=200)
+    starts_on = models.DateField(_("starts"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("placed by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("volunteer activity")
+        verbose_name_plural = _("volunteer activities")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.unit})"
+
+
+class JourneyStep(models.Model):
+    """One milestone of a placed volunteer's journey with its planned date; the contact person
+    is reminded before it. Done steps are recorded as the volunteer's milestone too."""
+
+    class Kind(models.TextChoices):
+        FIRST_MEETING = "first_meeting", _("First meeting with contact person")
+        INTRODUCTION_COURSE = "introduction_course", _("Introduction course")
+        FIRST_ASSIGNMENT = "first_assignment", _("First assignment")
+        FOLLOW_UP_CALL = "follow_up_call", _("Follow-up call")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="steps", verbose_name=_("activity")
+    )
+    kind = models.CharField(_("milestone"), max_length=30, choices=Kind.choices)
+    planned_on = models.DateField(_("planned"), null=True, blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    # The planned date a reminder went out for: a moved date is reminded again.
+    reminded_for = models.DateField(_("reminded for"), null=True, blank=True)
+
+    ORDER = [
+        Kind.FIRST_MEETING,
+        Kind.INTRODUCTION_COURSE,
+        Kind.FIRST_ASSIGNMENT,
+        Kind.FOLLOW_UP_CALL,
+    ]
+
+    class Meta:
+        verbose_name = _("journey step")
+        verbose_name_plural = _("journey steps")
+        ordering = ["activity", "planned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "kind"], name="one_step_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.planned_on or ''}"

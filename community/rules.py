@@ -2,9 +2,8 @@
 
 import datetime as dt
 
-from community.models import Frequency
-
-STEP_DAYS = {Frequency.ONCE: 0, Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14}
+# community.models.Frequency's values (this module stays free of the ORM)
+STEP_DAYS = {"once": 0, "weekly": 7, "fortnightly": 14}
 # A series is planned at most this far ahead; the coordinator makes a new one after it.
 MAX_SERIES_DAYS = 26 * 7
 
@@ -20,3 +19,33 @@ def visit_dates(*, first_on: dt.date, last_on: dt.date, frequency: str) -> list[
         days.append(day)
         day += dt.timedelta(days=step)
     return days
+
+
+# Words in a request that suggest a need for care rather than practical help (Norwegian and
+# English stems); the coordinator is shown a hint to consider referring it.
+CARE_WORDS = (
+    "stell",
+    "dusj",
+    "vask meg",
+    "medisin",
+    "insulin",
+    "sår",
+    "pleie",
+    "sykepleie",
+    "demens",
+    "toalett",
+    "bleie",
+    "falt",
+    "hjemmesykepleie",
+    "wound",
+    "shower",
+    "medication",
+    "nursing",
+    "dementia",
+    "toilet",
+)
+
+
+def signals_care_need(text: str) -> bool:
+    lowered = (text or "").casefold()
+    return any(word in lowered for word in CARE_WORDS)

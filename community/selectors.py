@@ -8,14 +8,26 @@ import datetime as dt
 import io
 import re
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from community.models import FollowUp, HelpRequest, Kind, Task, TaskOffer, Visit
+from community.models import (
+    Activity,
+    FollowUp,
+    HelpRequest,
+    JourneyStep,
+    Kind,
+    Task,
+    TaskOffer,
+    Visit,
+)
+from staffing.models import Sector, Unit
+from staffing.selectors import units_visible_to
 from volunteers.exports import csv_safe
+from volunteers.selectors import general_register_base
 from volunteers.tokens import token_hash
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
@@ -239,3 +251,59 @@ def requests_csv(requests) -> str:
             )
         )
     return out.getvalue()
+
+
+# --- contact persons and the journey -----------------------------------------------------------
+
+
+def care_units_with_contacts(*, user: User) -> QuerySet[Unit]:
+    if not may_see_requests(user):
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(sector=Sector.HEALTH_AND_CARE)
+        .select_related("district", "volunteer_contact__user")
+        .order_by("name", "pk")
+    )
+
+
+def _activities_scope(user: User) -> QuerySet[Activity]:
+    activities = Activity.objects.filter(volunteer__erased_at__isnull=True)
+    if user.has_role(Role.VOLUNTEER_COORDINATOR):
+        return activities
+    if user.is_authenticated and user.role == Role.UNIT_LEADER:
+        # a leader follows the volunteers at their own units, and any unit they are contact for
+        return activities.filter(
+            Q(unit__in=units_visible_to(user)) | Q(unit__volunteer_contact__user=user)
+        )
+    return Activity.objects.none()
+
+
+def activity_list(*, user: User) -> QuerySet[Activity]:
+    next_step = JourneyStep.objects.filter(
+        activity=OuterRef("pk"), done_on__isnull=True, planned_on__isnull=False
+    ).order_by("planned_on")
+    return (
+        _activities_scope(user)
+        .select_related("volunteer", "unit__volunteer_contact__user")
+        .annotate(
+            next_on=Subquery(next_step.values("planned_on")[:1]),
+            next_kind=Subquery(next_step.values("kind")[:1]),
+        )
+        .order_by("ended_on", "-starts_on", "-pk")
+    )
+
+
+def activity_get_for_user(user: User, pk: int) -> Activity:
+    activity = (
+        _activities_scope(user)
+        .select_related("volunteer", "unit__volunteer_contact__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def placeable_volunteers() -> QuerySet:
+    return general_register_base().filter(is_paused=False).order_by("first_name", "last_name", "pk")

@@ -23,20 +23,25 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from community.models import (
+    Activity,
     FollowUp,
     Frequency,
     HelpRequest,
+    JourneyStep,
     Kind,
     Relation,
     Task,
     TaskOffer,
     Visit,
+    VolunteerContact,
 )
 from community.rules import MAX_SERIES_DAYS, visit_dates
 from outbox.services import message_enqueue
 from staffing.audit import audit_record_opened
-from volunteers.models import Volunteer
+from staffing.models import Unit
+from volunteers.models import CourseSignup, Volunteer
 from volunteers.selectors import general_volunteers_suitable
+from volunteers.services import VolunteerError, milestone_record
 from volunteers.tokens import token_hash
 
 logger = logging.getLogger(__name__)
@@ -624,3 +629,158 @@ def _erase(help_request: HelpRequest, *, now: dt.datetime) -> None:
     TaskOffer.objects.filter(task__request=help_request).exclude(decline_reason="").update(
         decline_reason=""
     )
+
+
+# --- volunteer contact persons and the journey ------------------------------------------------
+
+# Default plan for a placed volunteer's journey, in days from the activity's start.
+JOURNEY_PLAN = {
+    JourneyStep.Kind.FIRST_MEETING: -7,
+    JourneyStep.Kind.INTRODUCTION_COURSE: None,  # the session the volunteer signs up for
+    JourneyStep.Kind.FIRST_ASSIGNMENT: 0,
+    JourneyStep.Kind.FOLLOW_UP_CALL: 28,
+}
+
+
+@transaction.atomic
+def contact_person_set(*, unit: Unit, user: User | None, by: User) -> VolunteerContact | None:
+    """Name (or, with None, remove) the unit's volunteer contact person: an active staff user."""
+    if user is None:
+        VolunteerContact.objects.filter(unit=unit).delete()
+        return None
+    if not user.is_active or not user.role:
+        raise CommunityError(_("The contact person must be an active staff user."))
+    contact, _created = VolunteerContact.objects.update_or_create(
+        unit=unit, defaults={"user": user, "set_by": by, "set_at": timezone.now()}
+    )
+    return contact
+
+
+@transaction.atomic
+def activity_place(
+    *, volunteer: Volunteer, unit: Unit, description: str, starts_on: dt.date, by: User
+) -> Activity:
+    """Place a general volunteer for an activity at a care unit: the journey is planned and
+    the unit's contact person is told who comes and when."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.erased_at or volunteer.status not in ("general_volunteer", "staffing_pool"):
+        raise CommunityError(_("Only volunteers in the register can be placed for activities."))
+    if starts_on < timezone.localdate():
+        raise CommunityError(_("The start date cannot be in the past."))
+    activity = Activity.objects.create(
+        volunteer=volunteer,
+        unit=unit,
+        description=description.strip(),
+        starts_on=starts_on,
+        created_by=by,
+    )
+    today = timezone.localdate()
+    JourneyStep.objects.bulk_create(
+        [
+            JourneyStep(
+                activity=activity,
+                kind=kind,
+                planned_on=None if offset is None else max(today, starts_on + dt.timedelta(offset)),
+            )
+            for kind, offset in JOURNEY_PLAN.items()
+        ]
+    )
+    contact = VolunteerContact.objects.filter(unit=unit).select_related("user").first()
+    if contact and contact.user.email:
+        url = site_url(reverse("community:journey_detail", kwargs={"pk": activity.pk}))
+        with translation.override(settings.LANGUAGE_CODE):
+            message_enqueue(
+                recipient=contact.user.email,
+                kind="community.volunteer_placed",
+                subject=_("A volunteer is coming to %(unit)s") % {"unit": unit.name},
+                body=render_to_string(
+                    "community/email/volunteer_placed.txt",
+                    {
+                        "activity": activity,
+                        "volunteer": volunteer,
+                        "steps": activity.steps.all(),
+                        "url": url,
+                    },
+                ),
+                language=settings.LANGUAGE_CODE,
+                idempotency_key=f"community.volunteer_placed:{activity.pk}",
+            )
+    return activity
+
+
+@transaction.atomic
+def journey_step_update(
+    *, step: JourneyStep, by: User, planned_on: dt.date | None, done_on: dt.date | None
+) -> JourneyStep:
+    """Move a step's date, or record it done: the volunteer's record gets the milestone."""
+    step = (
+        JourneyStep.objects.select_for_update()
+        .select_related("activity__volunteer")
+        .get(pk=step.pk)
+    )
+    volunteer = step.activity.volunteer
+    if volunteer.erased_at:
+        raise CommunityError(_("This volunteer's data has been erased."))
+    if done_on and done_on > timezone.localdate():
+        raise CommunityError(_("A step cannot be done in the future."))
+    step.planned_on = planned_on
+    step.done_on = done_on
+    step.save(update_fields=["planned_on", "done_on"])
+    if done_on:
+        try:
+            milestone_record(volunteer=volunteer, kind=step.kind, done_on=done_on, by=by)
+        except VolunteerError as exc:
+            raise CommunityError(str(exc)) from exc
+    return step
+
+
+def _course_date(volunteer_id: int) -> dt.date | None:
+    signup = (
+        CourseSignup.objects.filter(volunteer_id=volunteer_id, session__cancelled_at__isnull=True)
+        .select_related("session")
+        .order_by("-session__starts_at")
+        .first()
+    )
+    return timezone.localtime(signup.session.starts_at).date() if signup else None
+
+
+def journey_reminders(*, today: dt.date | None = None) -> int:
+    """Beat: remind each contact person of the steps planned in the next days (once per planned
+    date). The introduction course's date is the session the volunteer signed up for."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=settings.DUGNAD["JOURNEY_REMINDER_DAYS"])
+    steps = (
+        JourneyStep.objects.filter(
+            done_on__isnull=True,
+            activity__ended_on__isnull=True,
+            activity__volunteer__erased_at__isnull=True,
+            activity__unit__volunteer_contact__isnull=False,
+        )
+        .select_related("activity__unit__volunteer_contact__user", "activity__volunteer")
+        .order_by("pk")
+    )
+    sent = 0
+    for step in steps:
+        planned = step.planned_on
+        if step.kind == JourneyStep.Kind.INTRODUCTION_COURSE and planned is None:
+            planned = _course_date(step.activity.volunteer_id)
+        if planned is None or not today <= planned <= horizon or step.reminded_for == planned:
+            continue
+        contact = step.activity.unit.volunteer_contact.user
+        url = site_url(reverse("community:journey_detail", kwargs={"pk": step.activity_id}))
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            message_enqueue(
+                recipient=contact.email,
+                kind="community.journey_reminder",
+                subject=_("Reminder: %(step)s with a volunteer")
+                % {"step": step.get_kind_display()},
+                body=render_to_string(
+                    "community/email/journey_reminder.txt",
+                    {"step": step, "planned": planned, "activity": step.activity, "url": url},
+                ),
+                language=settings.LANGUAGE_CODE,
+                idempotency_key=f"community.journey_reminder:{step.pk}:{planned.isoformat()}",
+            )
+            JourneyStep.objects.filter(pk=step.pk).update(reminded_for=planned)
+        sent += 1
+    return sent

@@ -23,6 +23,11 @@ urlpatterns = [
     path("community/tasks/<int:pk>/send/", views.task_send, name="task_send"),
     path("community/tasks/<int:pk>/end/", views.task_end, name="task_end"),
     path("community/tasks/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("community/contacts/", views.contacts, name="contacts"),
+    path("community/journeys/", views.journey_list, name="journey_list"),
+    path("community/journeys/new/", views.journey_create, name="journey_create"),
+    path("community/journeys/<int:pk>/", views.journey_detail, name="journey_detail"),
+    path("community/journeys/<int:pk>/steps/<int:step>/", views.journey_step, name="journey_step"),
     path("community/report/", views.report, name="report"),
     path("community/report/export.csv", views.report_export, name="report_export"),
 ]

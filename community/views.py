@@ -14,10 +14,13 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from community import ratelimit, selectors, services
 from community.forms import (
+    ActivityForm,
     CloseForm,
+    ContactPersonForm,
     FollowUpForm,
     HelpRequestPublicForm,
     HelpRequestStaffForm,
+    JourneyStepForm,
     ReferForm,
     TaskAnswerForm,
     TaskEndForm,
@@ -25,7 +28,7 @@ from community.forms import (
     TaskSendForm,
     VisitReportForm,
 )
-from community.models import Visit
+from community.models import JourneyStep, Visit
 from core.pagination import paginate
 
 STAFF = (Role.VOLUNTEER_COORDINATOR,)
@@ -462,3 +465,129 @@ def report_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="help-requests-{since.year}.csv"'
     return response
+
+
+# --- volunteer contact persons and the journey ------------------------------------------------
+
+JOURNEY = (Role.VOLUNTEER_COORDINATOR, Role.UNIT_LEADER)
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def contacts(request: HttpRequest) -> HttpResponse:
+    units = selectors.care_units_with_contacts(user=request.user)
+    form = ContactPersonForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_person_set(
+                unit=form.cleaned_data["unit"], user=form.cleaned_data["user"], by=request.user
+            )
+        except services.CommunityError as exc:
+            form.add_error("user", str(exc))
+        else:
+            messages.success(request, _("The contact person is saved."))
+            return redirect("community:contacts")
+    page, querystring = paginate(request, units)
+    return render(
+        request,
+        "community/contact_list.html",
+        {"form": form, "page": page, "querystring": querystring, "tab": "journeys"},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*JOURNEY)
+@require_GET
+def journey_list(request: HttpRequest) -> HttpResponse:
+    page, querystring = paginate(request, selectors.activity_list(user=request.user))
+    return render(
+        request,
+        "community/journey_list.html",
+        {
+            "page": page,
+            "querystring": querystring,
+            "form": ActivityForm() if request.user.has_role(*STAFF) else None,
+            "tab": "journeys",
+        },
+    )
+
+
+@role_required(*STAFF)
+@require_POST
+def journey_create(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            activity = services.activity_place(by=request.user, **form.cleaned_data)
+        except services.CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The volunteer is placed and the contact person told."))
+            return redirect("community:journey_detail", pk=activity.pk)
+    page, querystring = paginate(request, selectors.activity_list(user=request.user))
+    return render(
+        request,
+        "community/journey_list.html",
+        {"page": page, "querystring": querystring, "form": form, "tab": "journeys"},
+        status=400,
+    )
+
+
+def _journey_page(request, activity, *, status=200, bad_step=None, bad_form=None):
+    steps = []
+    for step in activity.steps.all():
+        form = bad_form if bad_step == step.pk else None
+        steps.append(
+            (
+                step,
+                form
+                or JourneyStepForm(
+                    initial={"planned_on": step.planned_on, "done_on": step.done_on},
+                    prefix=f"step{step.pk}",
+                ),
+            )
+        )
+    order = {kind: i for i, kind in enumerate(JourneyStep.ORDER)}
+    steps.sort(key=lambda pair: order.get(pair[0].kind, 99))
+    volunteer = activity.volunteer
+    return render(
+        request,
+        "community/journey_detail.html",
+        {
+            "activity": activity,
+            "volunteer": volunteer,
+            "steps": steps,
+            "course": volunteer.course_signups.select_related("session").order_by(
+                "-session__starts_at"
+            ),
+            "is_coordinator": request.user.has_role(*STAFF),
+            "tab": "journeys",
+        },
+        status=status,
+    )
+
+
+@role_required(*JOURNEY)
+@require_GET
+def journey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get_for_user(request.user, pk)
+    return _journey_page(request, activity)
+
+
+@role_required(*JOURNEY)
+@require_POST
+def journey_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    activity = selectors.activity_get_for_user(request.user, pk)
+    journey_step = activity.steps.filter(pk=step).first()
+    if journey_step is None:
+        raise Http404
+    form = JourneyStepForm(request.POST, prefix=f"step{journey_step.pk}")
+    if not form.is_valid():
+        return _journey_page(request, activity, status=400, bad_step=journey_step.pk, bad_form=form)
+    try:
+        services.journey_step_update(step=journey_step, by=request.user, **form.cleaned_data)
+    except services.CommunityError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("community:journey_detail", pk=pk)

@@ -221,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.help_requests_erase_closed",
         "schedule": crontab(hour=3, minute=30),
     },
+    "community-journey-reminders": {
+        "task": "community.tasks.journey_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "onboarding-overdue-reminders": {
         "task": "placements.tasks.onboarding_notify_overdue",
         "schedule": crontab(hour=7, minute=0),

@@ -272,3 +272,45 @@ class MilestoneForm(forms.Form):
 
 def privacy_version() -> str:
     return settings.DUGNAD["PRIVACY_NOTICE_VERSION"]
+
+
+class CourseSessionForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = LineField(label=_("Place"), max_length=200)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=500)
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        if starts and starts <= timezone.now():
+            self.add_error("starts_at", _("The session must start in the future."))
+        if starts and (starts - timezone.now()).days > 366:
+            self.add_error("starts_at", _("Plan sessions at most a year ahead."))
+        return data
+
+
+class CourseAttendanceForm(forms.Form):
+    attended = forms.TypedMultipleChoiceField(
+        label=_("Came to the session"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, signups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(s.volunteer_id, str(s.volunteer)) for s in signups]
+
+
+class CourseSignupForm(forms.Form):
+    session = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[("join", "join"), ("leave", "leave")], widget=forms.HiddenInput
+    )

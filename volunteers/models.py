@@ -238,6 +238,8 @@ class Event(models.Model):
         REFERRAL_SENT = "referral_sent", _("Sent to the emergency clinic")
         WITHDRAWN = "withdrawn", _("Withdrew and was erased")
         ERASED = "erased", _("Erased after the retention period")
+        COURSE_SIGNUP = "course_signup", _("Signed up for the introduction course")
+        COURSE_CANCELLED = "course_cancelled", _("Cancelled the introduction course sign-up")
         VIEWED = "viewed", _("Record opened")
         EXPORTED = "exported", _("Exported")
 
@@ -266,3 +268,68 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CourseSessionQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gt=now or timezone.now(), cancelled_at__isnull=True)
+
+
+class CourseSession(models.Model):
+    """A session of the introduction course for volunteers; volunteers sign up through their
+    personal link, up to the session's capacity."""
+
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200)
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = CourseSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("introduction course session")
+        verbose_name_plural = _("introduction course sessions")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="course_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(capacity__gt=0), name="course_has_places"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.place}"
+
+
+class CourseSignup(models.Model):
+    session = models.ForeignKey(
+        CourseSession, on_delete=models.CASCADE, related_name="signups", verbose_name=_("session")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.CASCADE,
+        related_name="course_signups",
+        verbose_name=_("volunteer"),
+    )
+    signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    attended = models.BooleanField(_("attended"), default=False)
+
+    class Meta:
+        verbose_name = _("course sign-up")
+        verbose_name_plural = _("course sign-ups")
+        ordering = ["signed_up_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "volunteer"], name="one_signup_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} #{self.volunteer_id}"

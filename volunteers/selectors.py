@@ -6,7 +6,7 @@ import io
 import re
 from collections.abc import Iterator
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from volunteers.exports import csv_safe
 from volunteers.filters import VolunteerFilter
-from volunteers.models import GeneralTask, Route, Status, TimeOfDay, Volunteer, Weekday
+from volunteers.models import (
+    CourseSession,
+    GeneralTask,
+    Route,
+    Status,
+    TimeOfDay,
+    Volunteer,
+    Weekday,
+)
 from volunteers.tokens import link_token, link_token_volunteer_pk, token_hash
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
@@ -261,3 +269,29 @@ def general_volunteers_suitable(
         )
     ).select_related("district")
     return list(volunteers.order_by("wants_this", "registered_at", "pk")[:limit])
+
+
+def course_sessions_upcoming() -> QuerySet:
+    return (
+        CourseSession.objects.upcoming()
+        .annotate(taken=Count("signups"))
+        .annotate(free=F("capacity") - F("taken"))
+        .order_by("starts_at")
+    )
+
+
+def course_sessions_for_coordinator(*, user) -> QuerySet:
+    if not _may_see_volunteers(user):
+        return CourseSession.objects.none()
+    return CourseSession.objects.annotate(
+        taken=Count("signups"), came=Count("signups", filter=Q(signups__attended=True))
+    ).order_by("-starts_at")
+
+
+def course_session_get_for_user(user, pk: int):
+    if not _may_see_volunteers(user):
+        raise Http404
+    session = CourseSession.objects.filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session

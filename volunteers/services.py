@@ -26,7 +26,7 @@ from staffing.erasure import workers_in_use
 from staffing.models import Worker
 from staffing.services import worker_erase, worker_set_active, worker_upsert_for_volunteer
 from volunteers.exports import csv_safe
-from volunteers.models import Event, Milestone, Status, Volunteer
+from volunteers.models import CourseSession, CourseSignup, Event, Milestone, Status, Volunteer
 from volunteers.rules import QualificationFacts, availability_windows, route_suggest
 from volunteers.tokens import link_token, token_hash
 
@@ -480,3 +480,78 @@ def _send_confirmation(volunteer: Volunteer, token: str, *, created: bool) -> No
             body=render_to_string("volunteers/email/confirmation.txt", context),
             language=volunteer.language,
         )
+
+
+# --- the introduction course ------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_session_create(
+    *, starts_at: dt.datetime, ends_at: dt.datetime, place: str, capacity: int, by
+) -> CourseSession:
+    if ends_at <= starts_at:
+        raise VolunteerError(_("The session must end after it starts."))
+    if starts_at <= timezone.now():
+        raise VolunteerError(_("The session must start in the future."))
+    if capacity < 1:
+        raise VolunteerError(_("A session needs at least one place."))
+    return CourseSession.objects.create(
+        starts_at=starts_at, ends_at=ends_at, place=place.strip(), capacity=capacity, created_by=by
+    )
+
+
+@transaction.atomic
+def course_signup(*, volunteer: Volunteer, session_id: int) -> CourseSignup:
+    """The volunteer takes a place on a session (and gives up a place on another future one).
+    The session's row lock keeps two last-place sign-ups from both getting in."""
+    session = CourseSession.objects.select_for_update().filter(pk=session_id).first()
+    now = timezone.now()
+    if session is None or session.cancelled_at or session.starts_at <= now:
+        raise VolunteerError(_("This session is no longer open for sign-up."))
+    if volunteer.erased_at:
+        raise VolunteerError(_("This registration has been erased."))
+    existing = CourseSignup.objects.filter(session=session, volunteer=volunteer).first()
+    if existing:
+        return existing
+    if session.signups.count() >= session.capacity:
+        raise VolunteerError(_("This session is full. Choose another one."))
+    CourseSignup.objects.filter(
+        volunteer=volunteer, session__starts_at__gt=now, attended=False
+    ).delete()
+    signup = CourseSignup.objects.create(session=session, volunteer=volunteer)
+    Event.objects.create(volunteer=volunteer, kind=Event.Kind.COURSE_SIGNUP)
+    Volunteer.objects.filter(pk=volunteer.pk).update(last_activity_at=now)
+    return signup
+
+
+@transaction.atomic
+def course_signup_cancel(*, volunteer: Volunteer, session_id: int) -> bool:
+    deleted, _rows = CourseSignup.objects.filter(
+        volunteer=volunteer,
+        session_id=session_id,
+        session__starts_at__gt=timezone.now(),
+        attended=False,
+    ).delete()
+    if deleted:
+        Event.objects.create(volunteer=volunteer, kind=Event.Kind.COURSE_CANCELLED)
+    return bool(deleted)
+
+
+@transaction.atomic
+def course_attendance_record(*, session: CourseSession, volunteer_ids: Iterable[int], by) -> int:
+    """Who came: their journey gets the introduction-course milestone on the session's date."""
+    attended = list(
+        session.signups.select_related("volunteer").filter(
+            volunteer_id__in=list(volunteer_ids), volunteer__erased_at__isnull=True
+        )
+    )
+    for signup in attended:
+        signup.attended = True
+        signup.save(update_fields=["attended"])
+        milestone_record(
+            volunteer=signup.volunteer,
+            kind=Milestone.Kind.INTRODUCTION_COURSE,
+            done_on=timezone.localtime(session.starts_at).date(),
+            by=by,
+        )
+    return len(attended)

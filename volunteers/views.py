@@ -15,6 +15,9 @@ from accounts.permissions import role_required
 from core.pagination import paginate
 from volunteers import ratelimit, selectors, services
 from volunteers.forms import (
+    CourseAttendanceForm,
+    CourseSessionForm,
+    CourseSignupForm,
     MilestoneForm,
     RegistrationForm,
     ScreeningForm,
@@ -103,8 +106,36 @@ def me(request, token: str):
     return render(
         request,
         "volunteers/volunteer_me.html",
-        {"volunteer": volunteer, "form": form, "token": token},
+        {"volunteer": volunteer, "form": form, "token": token, **_course_context(volunteer)},
     )
+
+
+def _course_context(volunteer) -> dict:
+    return {
+        "sessions": list(selectors.course_sessions_upcoming()[:20]),
+        "my_sessions": set(volunteer.course_signups.values_list("session_id", flat=True)),
+    }
+
+
+@require_POST
+def me_course(request, token: str):
+    """Sign up for a session of the introduction course, or give the place up."""
+    volunteer = selectors.volunteer_get_by_token(token)
+    form = CourseSignupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a session from the list."))
+        return redirect("volunteers:me", token=token)
+    session_id = form.cleaned_data["session"]
+    try:
+        if form.cleaned_data["action"] == "join":
+            services.course_signup(volunteer=volunteer, session_id=session_id)
+            messages.success(request, _("You are signed up for the introduction course."))
+        else:
+            services.course_signup_cancel(volunteer=volunteer, session_id=session_id)
+            messages.success(request, _("Your place on the course is given up."))
+    except services.VolunteerError as exc:
+        messages.error(request, str(exc))
+    return redirect("volunteers:me", token=token)
 
 
 @require_POST
@@ -341,3 +372,50 @@ def referrals_send(request):
     else:
         messages.info(request, _("There were no new referrals to send."))
     return redirect("volunteers:referrals")
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def courses(request):
+    form = CourseSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_session_create(by=request.user, **form.cleaned_data)
+        except services.VolunteerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The session is planned."))
+            return redirect("volunteers:courses")
+    page, querystring = paginate(
+        request, selectors.course_sessions_for_coordinator(user=request.user)
+    )
+    return render(
+        request,
+        "volunteers/course_list.html",
+        {"form": form, "page": page, "querystring": querystring},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def course_detail(request, pk: int):
+    session = selectors.course_session_get_for_user(request.user, pk)
+    signups = list(session.signups.select_related("volunteer").order_by("signed_up_at", "pk"))
+    form = CourseAttendanceForm(
+        request.POST or None,
+        signups=signups,
+        initial={"attended": [s.volunteer_id for s in signups if s.attended]},
+    )
+    if request.method == "POST" and form.is_valid():
+        count = services.course_attendance_record(
+            session=session, volunteer_ids=form.cleaned_data["attended"], by=request.user
+        )
+        messages.success(request, _("Attendance recorded for %(count)s.") % {"count": count})
+        return redirect("volunteers:course_detail", pk=pk)
+    return render(
+        request,
+        "volunteers/course_detail.html",
+        {"session": session, "signups": signups, "form": form},
+        status=400 if form.errors else 200,
+    )

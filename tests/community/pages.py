@@ -1,4 +1,4 @@
-from tests.permissions import PUBLIC, VOLUNTEER_COORDINATOR, Page, roles
+from tests.permissions import LEADER, PUBLIC, VOLUNTEER_COORDINATOR, Page, roles
 
 # Residents' requests are for the volunteer coordinator (and administrators): a unit leader,
 # a staffing coordinator or HR never sees them.
@@ -26,6 +26,37 @@ def _token(world):
     _task, offers = sent_task(world, [general_volunteer(world)])
     TaskOffer.objects.filter(pk=offers[0].pk).update(token_hash=token_hash(TOKEN))
     return {"token": TOKEN}
+
+
+# A unit leader follows the volunteers placed at their own units (never another unit's).
+JOURNEY = roles(VOLUNTEER_COORDINATOR, LEADER)
+
+
+def _activity(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from community.services import activity_place
+    from tests.community.factories import general_volunteer
+
+    activity = activity_place(
+        volunteer=general_volunteer(world),
+        unit=world.home,
+        description="Høytlesning",
+        starts_on=timezone.localdate() + dt.timedelta(days=7),
+        by=world.volunteer_coordinator,
+    )
+    return activity
+
+
+def _journey(world):
+    return {"pk": _activity(world).pk}
+
+
+def _journey_step(world):
+    activity = _activity(world)
+    return {"pk": activity.pk, "step": activity.steps.order_by("pk").first().pk}
 
 
 PAGES = [
@@ -103,6 +134,31 @@ PAGES = [
         kwargs=_task,
         method="post",
         data=lambda w: {"outcome": "went_well"},
+        ok_status=(302,),
+    ),
+    Page("community:contacts", STAFF),
+    Page(
+        "community:contacts",
+        STAFF,
+        method="post",
+        data=lambda w: {"unit": w.home.pk, "user": w.leader.pk},
+        ok_status=(302,),
+    ),
+    Page("community:journey_list", JOURNEY),
+    Page(
+        "community:journey_create",
+        STAFF,
+        method="post",
+        data=lambda w: {"description": "x"},
+        ok_status=(400,),
+    ),
+    Page("community:journey_detail", JOURNEY, kwargs=_journey),
+    Page(
+        "community:journey_step",
+        JOURNEY,
+        kwargs=_journey_step,
+        method="post",
+        data=lambda w: {},
         ok_status=(302,),
     ),
     Page("community:report", STAFF),

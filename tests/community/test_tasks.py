@@ -230,3 +230,17 @@ def test_send_through_the_page(client, world):
     )
     assert response.status_code == 302
     assert TaskOffer.objects.filter(task=task).count() == 3
+
+
+def test_a_request_signalling_a_care_need_shows_a_hint_to_refer(client, world):
+    plain = help_request(world)
+    care = help_request(world, description="Trenger hjelp med dusj og medisiner")
+    client.force_login(world.volunteer_coordinator)
+    assert (
+        'id="care-hint"'
+        not in client.get(reverse("community:request_detail", args=[plain.pk])).content.decode()
+    )
+    assert (
+        'id="care-hint"'
+        in client.get(reverse("community:request_detail", args=[care.pk])).content.decode()
+    )

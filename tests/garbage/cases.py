@@ -1420,3 +1420,126 @@ COMMUNITY_CASES: list[FormCase] = [
 ]
 
 CASES += COMMUNITY_CASES
+
+
+def _placed_activity(world):
+    from community.services import activity_place
+    from tests.community.factories import general_volunteer
+
+    activity = activity_place(
+        volunteer=general_volunteer(world),
+        unit=world.home,
+        description="Høytlesning",
+        starts_on=timezone.localdate() + dt.timedelta(days=10),
+        by=world.volunteer_coordinator,
+    )
+    step = activity.steps.order_by("pk").first()
+    return SimpleNamespace(kwargs={"pk": activity.pk, "step": step.pk}, step=step)
+
+
+def _placeable(world):
+    from tests.community.factories import general_volunteer
+
+    return SimpleNamespace(kwargs={}, volunteer=general_volunteer(world))
+
+
+def _course_session(world):
+    from volunteers.models import CourseSession
+
+    start = timezone.now() + dt.timedelta(days=4)
+    session = CourseSession.objects.create(
+        starts_at=start, ends_at=start + dt.timedelta(hours=2), place="Rådhuset", capacity=5
+    )
+    return SimpleNamespace(kwargs={"pk": session.pk}, session=session)
+
+
+def _course_session_with_signup(world):
+    from tests.volunteers.factories import VolunteerFactory
+    from volunteers.services import course_signup
+
+    ctx = _course_session(world)
+    ctx.volunteer = VolunteerFactory(district=world.north)
+    course_signup(volunteer=ctx.volunteer, session_id=ctx.session.pk)
+    return ctx
+
+
+def _course_link(world):
+    ctx = _volunteer_with_token(world)
+    ctx.session = _course_session(world).session
+    return ctx
+
+
+def _local(days: int, hour: int) -> str:
+    moment = timezone.localtime() + dt.timedelta(days=days)
+    return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
+
+
+CASES += [
+    FormCase(
+        "contact_person",
+        "community:contacts",
+        "volunteer_coordinator",
+        ("community.forms.ContactPersonForm",),
+        {"unit": "number", "user": "number"},
+        _no_setup,
+        lambda w, c: {"unit": w.home.pk, "user": w.leader.pk},
+    ),
+    FormCase(
+        "activity_place",
+        "community:journey_create",
+        "volunteer_coordinator",
+        ("community.forms.ActivityForm",),
+        {"volunteer": "number", "unit": "number", "description": "text", "starts_on": "date"},
+        _placeable,
+        lambda w, c: {
+            "volunteer": c.volunteer.pk,
+            "unit": w.home.pk,
+            "description": "Turer i hagen",
+            "starts_on": _day(7),
+        },
+    ),
+    FormCase(
+        "journey_step",
+        "community:journey_step",
+        "volunteer_coordinator",
+        ("community.forms.JourneyStepForm",),
+        {"planned_on": "date", "done_on": "date"},
+        _placed_activity,
+        lambda w, c: {
+            f"step{c.step.pk}-planned_on": _day(2),
+            f"step{c.step.pk}-done_on": _day(-1),
+        },
+    ),
+    FormCase(
+        "course_session",
+        "volunteers:courses",
+        "volunteer_coordinator",
+        ("volunteers.forms.CourseSessionForm",),
+        {"starts_at": "text", "ends_at": "text", "place": "text", "capacity": "number"},
+        _no_setup,
+        lambda w, c: {
+            "starts_at": _local(5, 10),
+            "ends_at": _local(5, 12),
+            "place": "Rådhuset",
+            "capacity": "12",
+        },
+    ),
+    FormCase(
+        "course_attendance",
+        "volunteers:course_detail",
+        "volunteer_coordinator",
+        ("volunteers.forms.CourseAttendanceForm",),
+        {"attended": "number"},
+        _course_session_with_signup,
+        lambda w, c: {"attended": [c.volunteer.pk]},
+    ),
+    FormCase(
+        "course_signup",
+        "volunteers:me_course",
+        None,
+        ("volunteers.forms.CourseSignupForm",),
+        {"session": "number", "action": "text"},
+        _course_link,
+        lambda w, c: {"session": c.session.pk, "action": "join"},
+    ),
+]

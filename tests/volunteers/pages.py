@@ -19,6 +19,20 @@ def _pk(world):
     return {"pk": _volunteer(world, qualifications=[world.quals["sykepleier"]]).pk}
 
 
+def _session(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from volunteers.models import CourseSession
+
+    start = timezone.now() + dt.timedelta(days=3)
+    session = CourseSession.objects.create(
+        starts_at=start, ends_at=start + dt.timedelta(hours=2), place="Rådhuset", capacity=5
+    )
+    return {"pk": session.pk}
+
+
 PAGES = [
     # public
     Page("volunteers:register", PUBLIC),
@@ -36,7 +50,32 @@ PAGES = [
         data=lambda w: {"paused": "1"},
         ok_status=(302,),
     ),
+    Page(
+        "volunteers:me_course",
+        PUBLIC,
+        kwargs=_token,
+        method="post",
+        data=lambda w: {"session": "1", "action": "join"},
+        ok_status=(302,),
+    ),
     # volunteer coordinator
+    Page("volunteers:courses", STAFF),
+    Page(
+        "volunteers:courses",
+        STAFF,
+        method="post",
+        data=lambda w: {"place": "x"},
+        ok_status=(400,),
+    ),
+    Page("volunteers:course_detail", STAFF, kwargs=_session),
+    Page(
+        "volunteers:course_detail",
+        STAFF,
+        kwargs=_session,
+        method="post",
+        data=lambda w: {},
+        ok_status=(302,),
+    ),
     Page("volunteers:queue", STAFF),
     Page("volunteers:export", STAFF),
     Page("volunteers:general_register", STAFF),

@@ -7,7 +7,7 @@ from staffing import demo
 
 # Each app adds its own part of the demo municipality in `<app>/demo.py` with
 # `load(*, scale, seed) -> dict[str, int]`; they run in this order, after the organisation.
-APP_DEMOS = ["volunteers.demo", "needs.demo", "matching.demo", "inventory.demo"]
+APP_DEMOS = ["volunteers.demo", "community.demo", "needs.demo", "matching.demo", "inventory.demo"]
 
 
 class Command(BaseCommand):
