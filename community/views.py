@@ -476,7 +476,7 @@ JOURNEY = (Role.VOLUNTEER_COORDINATOR, Role.UNIT_LEADER)
 @require_http_methods(["GET", "POST"])
 def contacts(request: HttpRequest) -> HttpResponse:
     units = selectors.care_units_with_contacts(user=request.user)
-    form = ContactPersonForm(request.POST or None, units=units)
+    form = ContactPersonForm(request.POST if request.method == "POST" else None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_person_set(

@@ -377,7 +377,7 @@ def referrals_send(request):
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def courses(request):
-    form = CourseSessionForm(request.POST or None)
+    form = CourseSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.course_session_create(by=request.user, **form.cleaned_data)
@@ -403,7 +403,7 @@ def course_detail(request, pk: int):
     session = selectors.course_session_get_for_user(request.user, pk)
     signups = list(session.signups.select_related("volunteer").order_by("signed_up_at", "pk"))
     form = CourseAttendanceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         signups=signups,
         initial={"attended": [s.volunteer_id for s in signups if s.attended]},
     )

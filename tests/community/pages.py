@@ -1,4 +1,4 @@
-from tests.permissions import LEADER, PUBLIC, VOLUNTEER_COORDINATOR, Page, roles
+from tests.permissions import LEADER, LEADERS, PUBLIC, VOLUNTEER_COORDINATOR, Page, roles
 
 # Residents' requests are for the volunteer coordinator (and administrators): a unit leader,
 # a staffing coordinator or HR never sees them.
@@ -30,6 +30,8 @@ def _token(world):
 
 # A unit leader follows the volunteers placed at their own units (never another unit's).
 JOURNEY = roles(VOLUNTEER_COORDINATOR, LEADER)
+# every leader has the list, showing only their own units' volunteers (tests/community/test_journey)
+JOURNEY_LIST = roles(VOLUNTEER_COORDINATOR, *LEADERS)
 
 
 def _activity(world):
@@ -144,7 +146,7 @@ PAGES = [
         data=lambda w: {"unit": w.home.pk, "user": w.leader.pk},
         ok_status=(302,),
     ),
-    Page("community:journey_list", JOURNEY),
+    Page("community:journey_list", JOURNEY_LIST),
     Page(
         "community:journey_create",
         STAFF,
