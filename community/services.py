@@ -310,7 +310,7 @@ def _task_end(task: Task, *, reason: str, now: dt.datetime) -> None:
 @transaction.atomic
 def task_end(*, task: Task, by: User, reason: str) -> Task:
     """The coordinator ends a task or a series before its last visit."""
-    task = Task.objects.select_for_update().select_related("volunteer").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=task.pk)
     if not task.is_unfinished:
         raise CommunityError(_("This task has already ended."))
     _task_end(task, reason=reason.strip() or _("Ended by the coordinator."), now=timezone.now())

@@ -244,3 +244,15 @@ def test_a_request_signalling_a_care_need_shows_a_hint_to_refer(client, world):
         'id="care-hint"'
         in client.get(reverse("community:request_detail", args=[care.pk])).content.decode()
     )
+
+
+def test_the_coordinator_ends_a_taken_series_through_the_page(client, world):
+    volunteer = general_volunteer(world)
+    task, offers = sent_task(world, [volunteer], frequency="weekly", weeks=2)
+    services.task_offer_accept(offer=offers[0])
+    client.force_login(world.volunteer_coordinator)
+    response = client.post(reverse("community:task_end", args=[task.pk]), {"reason": "Flyttet"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == Task.Status.CANCELLED and task.end_reason == "Flyttet"
+    assert Message.objects.filter(kind="community.task_ended", recipient=volunteer.email).exists()
