@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("Help for residents")
+
+    def ready(self) -> None:
+        from community import hooks
+
+        hooks.register()

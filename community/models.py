@@ -325,6 +325,9 @@ class TaskOffer(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # for an answer by SMS: "JA <code>" from the number the offer went to
+    code = models.CharField(_("short code"), max_length=8, blank=True)
+    phone = models.CharField(_("sent to (SMS)"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, default="nb")
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

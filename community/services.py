@@ -37,6 +37,7 @@ from community.models import (
 )
 from community.rules import MAX_SERIES_DAYS, visit_dates
 from outbox.services import message_enqueue
+from outbox.sms import sms_text
 from staffing.audit import audit_record_opened
 from staffing.models import Unit
 from volunteers.models import CourseSignup, Volunteer
@@ -74,6 +75,7 @@ RESIDENT_FIELDS = [
     "close_note",
 ]
 OPEN = (HelpRequest.Status.NEW, HelpRequest.Status.ACCEPTED)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed in an SMS
 
 
 class CommunityError(Exception):
@@ -301,7 +303,7 @@ def _task_end(task: Task, *, reason: str, now: dt.datetime) -> None:
             volunteer,
             kind="community.task_ended",
             subject=gettext_lazy("A volunteer task has ended"),
-            template="community/email/task_ended.txt",
+            template="task_ended",
             context={"task": task},
             key=f"community.task_ended:{task.pk}:{volunteer.pk}",
         )
@@ -318,20 +320,46 @@ def task_end(*, task: Task, by: User, reason: str) -> Task:
 
 
 def _tell_volunteer(
-    volunteer: Volunteer, *, kind: str, subject, template: str, context: dict, key: str
-) -> None:
-    """In the language the volunteer registered in; `subject` is a lazy text."""
-    if volunteer.erased_at or not volunteer.email:
-        return
+    volunteer: Volunteer,
+    *,
+    kind: str,
+    subject,
+    template: str,
+    context: dict,
+    key: str,
+    only_sms_to: str = "",
+) -> list[str]:
+    """By the channels the volunteer chose (e-mail, SMS or both), in the language they
+    registered in; `subject` is a lazy text, `template` names both community/email/<name>.txt
+    and community/sms/<name>.txt. Returns the SMS numbers used."""
+    if volunteer.erased_at:
+        return []
+    numbers = []
     with translation.override(volunteer.language or settings.LANGUAGE_CODE):
-        message_enqueue(
-            recipient=volunteer.email,
-            kind=kind,
-            subject=str(subject),
-            body=render_to_string(template, {**context, "volunteer": volunteer}),
-            language=volunteer.language,
-            idempotency_key=key,
-        )
+        context = {**context, "volunteer": volunteer}
+        for channel, address in volunteer.message_channels():
+            if channel == "sms":
+                if only_sms_to and address != only_sms_to:
+                    continue
+                message_enqueue(
+                    recipient=address,
+                    channel="sms",
+                    kind=kind,
+                    body=sms_text(render_to_string(f"community/sms/{template}.txt", context)),
+                    language=volunteer.language,
+                    idempotency_key=f"{key}:sms",
+                )
+                numbers.append(address)
+            else:
+                message_enqueue(
+                    recipient=address,
+                    kind=kind,
+                    subject=str(subject),
+                    body=render_to_string(f"community/email/{template}.txt", context),
+                    language=volunteer.language,
+                    idempotency_key=key,
+                )
+    return numbers
 
 
 def task_offer_deadline(*, task: Task, now: dt.datetime) -> dt.datetime:
@@ -390,19 +418,23 @@ def task_offer_send(
                 task=task,
                 volunteer=volunteer,
                 token_hash=token_hash(token),
+                code="".join(secrets.choice(CODE_ALPHABET) for _i in range(5)),
                 language=volunteer.language or settings.LANGUAGE_CODE,
                 sent_by=by,
                 sent_at=now,
                 deadline=deadline,
             )
-            _tell_volunteer(
+            numbers = _tell_volunteer(
                 volunteer,
                 kind="community.task_offer",
                 subject=gettext_lazy("Can you help a resident?"),
-                template="community/email/task_offer.txt",
+                template="task_offer",
                 context={"task": task, "offer": offer, "url": task_url(token)},
                 key=f"community.task_offer:{offer.pk}",
             )
+            if numbers:
+                offer.phone = numbers[0]
+                offer.save(update_fields=["phone"])
             offers.append(offer)
         if offers and task.status == Task.Status.OPEN:
             task.status = Task.Status.OFFERED
@@ -473,7 +505,7 @@ def task_offer_accept(*, offer: TaskOffer) -> Answer:
                 other.volunteer,
                 kind="community.task_taken",
                 subject=gettext_lazy("The task has been taken"),
-                template="community/email/task_taken.txt",
+                template="task_taken",
                 context={"task": task},
                 key=f"community.task_taken:{other.pk}",
             )
@@ -481,7 +513,7 @@ def task_offer_accept(*, offer: TaskOffer) -> Answer:
             offer.volunteer,
             kind="community.task_accepted",
             subject=gettext_lazy("Thank you for taking the task"),
-            template="community/email/task_accepted.txt",
+            template="task_accepted",
             context={"task": task},
             key=f"community.task_accepted:{offer.pk}",
         )

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from outbox.sms import normalise_number
 from staffing.models import ContactChannel
 
 
@@ -159,6 +160,14 @@ class Volunteer(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def message_channels(self) -> list[tuple[str, str]]:
+        """[(channel, address)] for the volunteer's choice (as `Worker.message_channels`); when
+        the chosen channel has no address, whatever address there is."""
+        addresses = {"email": self.email.strip(), "sms": normalise_number(self.phone) or ""}
+        wanted = ["email", "sms"] if self.contact_channel == "both" else [self.contact_channel]
+        chosen = [(c, addresses[c]) for c in wanted if addresses.get(c)]
+        return chosen or [(c, a) for c, a in addresses.items() if a]
 
     @property
     def weekday_list(self) -> list[str]:

@@ -246,12 +246,12 @@ def general_volunteers_suitable(
     limit: int = 50,
 ) -> list[Volunteer]:
     """General volunteers who can take a resident's task: in the register, not paused, with an
-    address to send the link to, in the district, speaking the language, available on the date
+    address or a mobile number to send the link to, in the district, speaking the language, available on the date
     (from-until and weekdays). Those who chose this kind of task come first."""
     volunteers = (
         general_register_base()
         .filter(is_paused=False)
-        .exclude(email="")
+        .exclude(email="", phone="")
         .filter(Q(available_from__isnull=True) | Q(available_from__lte=on_date))
         .filter(Q(available_to__isnull=True) | Q(available_to__gte=on_date))
         .filter(Q(weekdays="") | Q(weekdays__contains=str(on_date.isoweekday())))
