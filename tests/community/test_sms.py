@@ -43,7 +43,7 @@ def test_the_task_goes_by_sms_with_a_code_that_fits_two_segments(world):
 def test_ja_by_sms_takes_the_task_and_the_others_are_told(world):
     first = _by_sms(world, "+4791200001")
     second = _by_sms(world, "+4791200002")
-    task, offers = sent_task(world, [first, second])
+    task, _offers = sent_task(world, [first, second])
     code = TaskOffer.objects.get(volunteer=second).code
     sms_inbound_receive(provider_id="in-1", sender="+4791200002", text=f"ja {code}")
     task.refresh_from_db()
