@@ -169,8 +169,8 @@ def worker_register_rows(workers) -> Iterator[list[str]]:
             worker.home_district.name if worker.home_district else "",
             str(employee.position_percent) if employee else "",
             (yes if employee.wants_more_hours else no) if employee else "",
-            ", ".join(q.name for q in worker.qualifications.all()),
-            ", ".join(s.name for s in worker.skills.all()),
+            ", ".join(q.label for q in worker.qualifications.all()),
+            ", ".join(s.label for s in worker.skills.all()),
             yes if worker.has_verified_hpr else no,
             statuses.get(worker.status_code, ""),
             worker.phone,
@@ -198,11 +198,11 @@ def worker_credentials(worker: Worker) -> list[dict]:
         .select_related("qualification")
         .order_by("-qualification__rank", "qualification__name")
     ):
-        rows.append(("qualification", held.pk, held.qualification.name, held.valid_until))
+        rows.append(("qualification", held.pk, held.qualification.label, held.valid_until))
     for held in (
         WorkerSkill.objects.filter(worker=worker).select_related("skill").order_by("skill__name")
     ):
-        rows.append(("skill", held.pk, held.skill.name, held.valid_until))
+        rows.append(("skill", held.pk, held.skill.label, held.valid_until))
     if worker.hpr_number:
         rows.append(("hpr", None, _("Health authorisation (HPR)"), worker.hpr_valid_until))
     return [

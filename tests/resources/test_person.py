@@ -58,6 +58,7 @@ def test_coordinator_opens_a_person_and_sees_the_week_and_placements(client, wor
     assert response.context["proposals"].count() == 1
     html = response.content.decode()
     assert f'href="tel:{worker.phone}"' in html and f'href="mailto:{worker.email}"' in html
+    assert f'href="sms:{worker.phone}"' in html
     entry = AuditEntry.objects.get(object_id=worker.pk, field="record_opened")
     assert entry.actor == world.coordinator
 
