@@ -24,11 +24,11 @@ from community.models import (
     TaskOffer,
     Visit,
 )
+from core.tokens import token_hash
 from staffing.models import Sector, Unit
 from staffing.selectors import units_visible_to
 from volunteers.exports import csv_safe
 from volunteers.selectors import general_register_base
-from volunteers.tokens import token_hash
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 

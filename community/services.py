@@ -36,6 +36,7 @@ from community.models import (
     VolunteerContact,
 )
 from community.rules import MAX_SERIES_DAYS, visit_dates
+from core.tokens import token_hash
 from outbox.services import message_enqueue
 from outbox.sms import sms_text
 from staffing.audit import audit_record_opened
@@ -43,7 +44,6 @@ from staffing.models import Unit
 from volunteers.models import CourseSignup, Volunteer
 from volunteers.selectors import general_volunteers_suitable
 from volunteers.services import VolunteerError, milestone_record
-from volunteers.tokens import token_hash
 
 logger = logging.getLogger(__name__)
 

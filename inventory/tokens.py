@@ -2,26 +2,19 @@
 hash for reminders (the random token cannot be rebuilt). A leaf: selectors find by token,
 services issue one."""
 
-import hashlib
 import hmac
 import re
-import secrets
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from core.tokens import new_token as new_token
+from core.tokens import token_hash as token_hash
+
 LINK_SALT = "inventory.personal-link"
 RANDOM_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 DERIVED_RE = re.compile(r"^(\d{1,18})x([0-9a-f]{48})$")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _digest(pk: int, stored_hash: str) -> str:

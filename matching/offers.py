@@ -9,7 +9,6 @@ link): the link cannot be rebuilt from the database.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 import secrets
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.tasks_by_name import task_send
+from core.tokens import token_hash
 from matching import explain
 from matching.adapter import Reason
 from matching.adapter import why_not as adapter_why_not
@@ -42,10 +42,6 @@ logger = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed in an SMS
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def offer_url(token: str) -> str:

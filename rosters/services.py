@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -14,16 +13,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.tokens import token_hash
 from outbox.services import message_enqueue
 from rosters.models import CalendarFeed
 from staffing.audit import audit_changes
 from staffing.models import Worker
 
 FEED_ISSUERS = (Role.COORDINATOR,)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def calendar_feed_url(token: str) -> str:

@@ -1,15 +1,11 @@
 """Personal links: only a hash of the token is stored. A leaf, so that selectors (find by
 token) and services (issue a token) both use it without importing each other."""
 
-import hashlib
-
 from django.utils.crypto import salted_hmac
 
+from core.tokens import token_hash as token_hash
+
 LINK_SALT = "volunteers.personal-link"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def link_token(volunteer) -> str:
