@@ -630,8 +630,11 @@ def _resolve_run(run: MatchingRun, *, now: dt.datetime, seeds: set[int]) -> None
     proposed = Proposal.objects.filter(status=Proposal.Status.PROPOSED, shift__start__gt=now)
     region = set(seeds)
     region |= set(proposed.filter(worker__in=people).values_list("shift_id", flat=True).distinct())
-    lo = min(first.shifts[s].start for s in seeds) - RESOLVE_MARGIN if first.shifts else now
-    hi = max(first.shifts[s].end for s in seeds) + RESOLVE_MARGIN if first.shifts else now
+    # a seed whose slots are all held (placed, or offered and waiting) has none to re-solve
+    # and is not in the snapshot: the window is that of the seeds with an open slot
+    with_slots = [first.shifts[s] for s in seeds if s in first.shifts]
+    lo = min(s.start for s in with_slots) - RESOLVE_MARGIN if with_slots else now
+    hi = max(s.end for s in with_slots) + RESOLVE_MARGIN if with_slots else now
     region |= set(
         _open_future_shifts(now)
         .filter(start__lt=hi, end__gt=lo, pk__in=UnfilledSlot.objects.values("shift_id"))

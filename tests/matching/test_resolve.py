@@ -169,6 +169,25 @@ def test_new_availability_brings_the_person_to_the_slots_it_covers(world):
     assert Proposal.objects.get().shift.need == need
 
 
+def test_a_seed_shift_whose_slots_are_all_held_is_passed_over(world):
+    """A worker's new availability covers a shift held by a waiting offer (no open slot,
+    so not in the snapshot) and one with an open slot: the re-solve takes the open one."""
+    held = need_with_shifts(world, shifts=((4, 7),))
+    first = employee(world)
+    matching_run_execute(trigger="manual")
+    offer_sent(world, proposal=Proposal.objects.get(shift__need=held, worker=first))
+    other = need_with_shifts(world, shifts=((4, 7),))
+    newcomer = employee(world, available=False)
+    AvailabilityFactory(worker=newcomer, start=at(4, 0), end=at(5, 0))
+
+    run = matching_resolve(trigger="worker_available", worker_ids=[newcomer.pk])
+
+    assert run is not None and run.status == MatchingRun.Status.SUCCEEDED
+    assert run.slots == 1
+    row = Proposal.objects.get(status="proposed")
+    assert row.worker == newcomer and row.shift.need == other
+
+
 def test_nothing_to_do_when_the_change_touches_no_open_slot(world):
     worker = employee(world)
     assert matching_resolve(trigger="worker_available", worker_ids=[worker.pk]) is None
