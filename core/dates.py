@@ -1,4 +1,4 @@
-"""Sensible ranges for dates people type.
+"""Sensible ranges for dates people type, and dates written in the reader's language.
 
 A date field left unbounded accepts 0001-01-01 and 9999-12-31; one day further (a night shift
 ending the next day, a certificate's age in months, a conversion to UTC) leaves the calendar and
@@ -12,10 +12,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+
+def format_local(value: dt.date | dt.datetime | None, name: str = "DATE_FORMAT") -> str:
+    """`value` written with the named format `name` of the active language, as the template
+    filter `{{ value|date:"WEEKDAY_DATE_FORMAT" }}` writes it: "tirsdag 1. desember 2026" in
+    Bokmål, "Tuesday 1 December 2026" in English (config/formats/<lang>/formats.py). An aware
+    datetime is shown in local time (Europe/Oslo); None is "". Raise KeyError for a name the
+    language does not define, so a typo is not printed as a pattern letter by letter."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    # the pattern and the names of days and months from the same language, the default one
+    # where none is active (translation.override(None))
+    with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
+        pattern = formats.get_format(name)
+        if pattern == name:
+            raise KeyError(f"no date format named {name!r}")
+        return dateformat.format(value, pattern)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

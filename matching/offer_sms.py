@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.dates import format_local
 from matching.models import Offer
 from matching.offers import Answer, offer_accept, offer_decline
 from outbox.inbound import InboundReply
@@ -58,8 +58,8 @@ def parse_answer(text: str) -> tuple[str | None, str | None]:
 
 
 def _when(offer: Offer) -> str:
-    start = timezone.localtime(offer.shift.start)
-    return f"{offer.shift.need.unit.name[:40]}, {date_format(start, 'D j.n. H:i')}"
+    start = format_local(offer.shift.start, "SHORT_WEEKDAY_MONTH_DAY_TIME_FORMAT")
+    return f"{offer.shift.need.unit.name[:40]}, {start}"
 
 
 def _reply(offer: Offer | None, text: str, *, result: str, answer: str = "", understood=True):

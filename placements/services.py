@@ -24,7 +24,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from core.dates import ACCESS_DATES, CERTIFICATE_DATES, CONTRACT_DATES, DateRange
+from core.dates import (
+    ACCESS_DATES,
+    CERTIFICATE_DATES,
+    CONTRACT_DATES,
+    DateRange,
+    format_local,
+)
 from core.tasks_by_name import request_matching_run
 from needs.models import Need, Shift
 from outbox.services import message_enqueue
@@ -224,7 +230,8 @@ def _notify_shifts_cancelled(
         start = timezone.localtime(ps.start)
         end = timezone.localtime(ps.end)
         state = _("placement ended") if ps.placement_id in ended else _("other shifts remain")
-        lines.append(f"- {ps.worker.full_name}: {start:%d.%m.%Y %H:%M}–{end:%H:%M} ({state})")
+        when = format_local(start, "SHORT_DATETIME_FORMAT")
+        lines.append(f"- {ps.worker.full_name}: {when}–{end:%H:%M} ({state})")
     subject = _("Dugnad: shifts with placed people were cancelled")
     body = "\n".join(lines)
     for recipient in recipients:
@@ -310,7 +317,7 @@ def _notify_shifts_open_again(*, placement: Placement, shifts: list[PlacementShi
     for ps in shifts:
         start = timezone.localtime(ps.start, OSLO)
         end = timezone.localtime(ps.end, OSLO)
-        lines.append(f"- {start:%d.%m.%Y %H:%M}–{end:%H:%M}")
+        lines.append(f"- {format_local(start, 'SHORT_DATETIME_FORMAT')}–{end:%H:%M}")
     lines += ["", settings.SITE_URL + reverse("needs:detail", args=[placement.need_id])]
     subject = _("Dugnad: a shift at %(unit)s is open again") % {"unit": placement.unit.name}
     body = "\n".join(lines)
@@ -578,7 +585,7 @@ def _notify_recalled(*, placement: Placement, shifts: list[PlacementShift], reas
     for ps in shifts:
         start = timezone.localtime(ps.start, OSLO)
         end = timezone.localtime(ps.end, OSLO)
-        lines.append(f"- {start:%d.%m.%Y %H:%M}–{end:%H:%M}")
+        lines.append(f"- {format_local(start, 'SHORT_DATETIME_FORMAT')}–{end:%H:%M}")
     lines += ["", settings.SITE_URL + reverse("needs:detail", args=[placement.need_id])]
     subject = _("Dugnad: shifts at %(unit)s are open again") % {"unit": placement.unit.name}
     first = shifts[0].pk

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.dates import format_local
 from outbox.services import message_enqueue
 from placements.selectors import coordinator_emails
 from placements.services import placement_shifts_end_for_worker
@@ -29,10 +30,14 @@ def release_recall(*, release: Release, by: User, back_on: dt.date) -> Release:
         worker=worker,
         since=capacity.day_start(back_on),
         reason=_("recalled by the home unit (%(unit)s) from %(day)s.")
-        % {"unit": unit, "day": f"{back_on:%d.%m.%Y}"},
+        % {"unit": unit, "day": format_local(back_on, "SHORT_DATE_FORMAT")},
         by=by,
     )
-    words = {"unit": unit, "day": f"{back_on:%d.%m.%Y}", "name": worker.full_name}
+    words = {
+        "unit": unit,
+        "day": format_local(back_on, "SHORT_DATE_FORMAT"),
+        "name": worker.full_name,
+    }
     if worker.email:
         message_enqueue(
             recipient=worker.email,

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.dates import format_local
 from core.tasks_by_name import request_matching_run
 from outbox.services import message_enqueue
 from staffing.audit import audit_changes
@@ -256,7 +257,11 @@ def release_create(
     if overlapping:
         raise ValidationError(
             _("This person is already released on some of these days (%(period)s).")
-            % {"period": f"{overlapping[0].starts_on:%d.%m.%Y}–{overlapping[0].ends_on:%d.%m.%Y}"}
+            % {
+                "period": format_local(overlapping[0].starts_on, "SHORT_DATE_FORMAT")
+                + "–"
+                + format_local(overlapping[0].ends_on, "SHORT_DATE_FORMAT")
+            }
         )
     release = Release.objects.create(
         worker=worker,
@@ -312,7 +317,10 @@ def release_recall(*, release: Release, by: User, back_on: dt.date) -> Release:
         raise ValidationError(
             {
                 "back_on": _("Give at least %(days)s days' notice: the earliest day is %(day)s.")
-                % {"days": recall_notice_days(), "day": f"{recall_earliest():%d.%m.%Y}"}
+                % {
+                    "days": recall_notice_days(),
+                    "day": format_local(recall_earliest(), "SHORT_DATE_FORMAT"),
+                }
             }
         )
     if back_on > release.ends_on:
@@ -438,7 +446,8 @@ def credentials_notify(*, today: dt.date | None = None) -> int:
         for r in rows:
             lines.append(
                 f"- {r['worker'].full_name}: {r['what']} "
-                + _("valid until %(day)s") % {"day": f"{r['valid_until']:%d.%m.%Y}"}
+                + _("valid until %(day)s")
+                % {"day": format_local(r["valid_until"], "SHORT_DATE_FORMAT")}
                 + f" ({settings.SITE_URL}{reverse('resources:person', args=[r['worker'].pk])})"
             )
         subject = _("Dugnad: %(n)s credentials expire soon") % {"n": len(rows)}

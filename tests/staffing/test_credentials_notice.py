@@ -32,9 +32,9 @@ def test_hr_is_told_once_about_each_credential_within_30_days(world):
     messages = Message.objects.filter(kind="staffing.credentials_expiring")
     assert sorted(m.recipient for m in messages) == sorted([world.hr.email, second_hr.email])
     body = messages.first().body
-    assert "Legemiddelhåndtering valid until 04.03.2027" in body
-    assert "health authorisation (HPR) valid until 11.03.2027" in body
-    assert "Sykepleier valid until 31.03.2027" in body
+    assert "Legemiddelhåndtering valid until 4 Mar 2027" in body
+    assert "health authorisation (HPR) valid until 11 Mar 2027" in body
+    assert "Sykepleier valid until 31 Mar 2027" in body
     assert "Langt" not in body
     assert f"/resources/{nurse.pk}/" in body
 

@@ -15,3 +15,19 @@ DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", 
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
+
+# Dugnad's own named formats (see config/formats/nb/formats.py; every name in both modules).
+# Long, with the weekday: Tuesday 1 December 2026 (07:30).
+WEEKDAY_DATE_FORMAT = "l j F Y"
+WEEKDAY_DATETIME_FORMAT = "l j F Y H:i"
+# Without the year: Tuesday 1 December (07:30).
+WEEKDAY_MONTH_DAY_FORMAT = "l j F"
+WEEKDAY_MONTH_DAY_TIME_FORMAT = "l j F H:i"
+# Short (SMS, tables): Tue 1 Dec 2026 07:30, Tue 1 Dec 07:30, Tue 1 Dec, 1 Dec 07:30, 1 Dec;
+# as long as the Norwegian ones, so an SMS stays within its length in either language.
+SHORT_WEEKDAY_DATETIME_FORMAT = "D j M Y H:i"
+SHORT_WEEKDAY_MONTH_DAY_TIME_FORMAT = "D j M H:i"
+SHORT_WEEKDAY_MONTH_DAY_FORMAT = "D j M"
+SHORT_MONTH_DAY_TIME_FORMAT = "j M H:i"
+SHORT_MONTH_DAY_SECONDS_FORMAT = "j M H:i:s"
+SHORT_MONTH_DAY_FORMAT = "j M"
