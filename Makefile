@@ -75,14 +75,16 @@ BENCH_REGISTER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench_r
 bench-register: install
 	BENCH_REGISTER_DATABASE_URL=$(BENCH_REGISTER_DATABASE_URL) scripts/bench-register.sh
 
-# How fast the roster exports stream 3,000 placed shifts (CSV and XLSX through the view, on
-# PostgreSQL; rows built in a transaction that is rolled back). A throwaway database.
+# How fast the roster exports stream 3,000 placed shifts, and the resource register's exports
+# 3,000 people and the whole register of 22,000 (CSV and XLSX through the view, on PostgreSQL;
+# rows built in a transaction that is rolled back). A throwaway database.
 BENCH_ROSTERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dugnad_bench_rosters
 bench-rosters: install
 	psql "$(dir $(BENCH_ROSTERS_DATABASE_URL))postgres" -qtc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_ROSTERS_DATABASE_URL))'" | grep -q 1 || \
 		psql "$(dir $(BENCH_ROSTERS_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_ROSTERS_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_ROSTERS_DATABASE_URL) $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=$(BENCH_ROSTERS_DATABASE_URL) $(BIN)/python manage.py bench_roster_export --rows 3000
+	DATABASE_URL=$(BENCH_ROSTERS_DATABASE_URL) $(BIN)/python manage.py bench_register_export --rows 3000 --full 22000
 
 # Staff pages at demo scale 10 through gunicorn on PostgreSQL: one line per page (p50, p95,
 # queries, size), then 8 clients at once for 30 s (scripts/bench-web.sh). A throwaway database

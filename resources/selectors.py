@@ -5,7 +5,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,16 +28,25 @@ from matching.models import Proposal
 from placements.models import ChecklistItem, ItemType, Placement, PlacementShift
 from placements.selectors import placement_readiness_for
 from resources.filters import WorkerRegisterFilter
-from resources.status import Status, status_expression
+from resources.status import (
+    STATUS_FLAGS,
+    Status,
+    status_expression,
+    status_flag_annotations,
+    status_of,
+)
 from staffing.models import (
     Absence,
     PeopleImport,
+    Qualification,
     Release,
+    Skill,
     Worker,
     WorkerQualification,
     WorkerSkill,
     WorkerSource,
 )
+from staffing.models.workforce import translated_name
 from staffing.selectors import units_visible_to
 
 IMPORTERS = (Role.HR, Role.COORDINATOR)
@@ -132,8 +153,79 @@ def worker_register(
     return register_filter, worker_search(register_filter.qs, search)
 
 
-def worker_register_rows(workers) -> Iterator[list[str]]:
-    """Header and one row per worker for the CSV and XLSX exports (labels translated once)."""
+# Rows fetched from the database cursor at a time for the exports.
+EXPORT_BLOCK = 2000
+
+
+class _IdList(Aggregate):
+    """The ids of a group as one text, "3,7,12" (PostgreSQL's string_agg, SQLite's
+    group_concat), for a per-row subquery that needs no query of its own per block."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(CAST(%(expressions)s AS text), ',')",
+            **extra_context,
+        )
+
+
+def _held_ids(through, field: str) -> Subquery:
+    return Subquery(
+        through.objects.filter(worker_id=OuterRef("pk"))
+        .values("worker_id")
+        .annotate(ids=_IdList(field))
+        .values("ids")
+    )
+
+
+_EXPORT_FIELDS = (
+    "last_name",
+    "first_name",
+    "source",
+    "employee__pk",
+    "employee__employee_number",
+    "agency_reference",
+    "agency__name",
+    "employee__home_unit__name",
+    "home_district__name",
+    "employee__position_percent",
+    "employee__wants_more_hours",
+    "export_hpr_verified",
+    "export_qualifications",
+    "export_skills",
+    "phone",
+    "email",
+    *STATUS_FLAGS,
+)
+
+
+def _labels_in_order(queryset) -> dict[str, tuple[int, str]]:
+    """{id as text: (place in the model's order, name in the reader's language)}."""
+    return {
+        str(pk): (place, translated_name(name, name_en))
+        for place, (pk, name, name_en) in enumerate(queryset.values_list("pk", "name", "name_en"))
+    }
+
+
+def _names(ids: str | None, labels: dict[str, tuple[int, str]]) -> str:
+    if not ids:
+        return ""
+    # (one added since the names were read is left out rather than failing the export)
+    held = sorted(labels[i] for i in ids.split(",") if i in labels)
+    return ", ".join(name for _place, name in held)
+
+
+def worker_register_rows(workers: QuerySet[Worker]) -> Iterator[list[str]]:
+    """Header and one row per worker for the CSV and XLSX exports: one query of plain value
+    rows (qualifications and skills as lists of ids, the status as its facts), however many
+    people, plus one for the qualifications' and one for the skills' names; every label is
+    translated once, in the language active when the rows are read."""
     statuses = {code: str(label) for code, label in Status.CHOICES}
     sources = {code: str(label) for code, label in WorkerSource.choices}
     yes, no = str(_("Yes")), str(_("No"))
@@ -157,24 +249,57 @@ def worker_register_rows(workers) -> Iterator[list[str]]:
             _("E-mail"),
         )
     ]
-    for worker in workers:
-        employee = getattr(worker, "employee", None)
+    qualification_labels = _labels_in_order(Qualification.objects.all())
+    skill_labels = _labels_in_order(Skill.objects.all())
+    rows = (
+        workers.prefetch_related(None)
+        .annotate(
+            export_hpr_verified=ExpressionWrapper(
+                ~Q(hpr_number="") & Q(hpr_verified_at__isnull=False),
+                output_field=BooleanField(),
+            ),
+            export_qualifications=_held_ids(WorkerQualification, "qualification_id"),
+            export_skills=_held_ids(WorkerSkill, "skill_id"),
+            **status_flag_annotations(),
+        )
+        .values_list(*_EXPORT_FIELDS)
+    )
+    for (
+        last_name,
+        first_name,
+        source,
+        employee,
+        employee_number,
+        agency_reference,
+        agency,
+        home_unit,
+        district,
+        position_percent,
+        wants_more_hours,
+        hpr_verified,
+        qualifications,
+        skills,
+        phone,
+        email,
+        *flags,
+    ) in rows.iterator(chunk_size=EXPORT_BLOCK):
+        is_employee = employee is not None
         yield [
-            worker.last_name,
-            worker.first_name,
-            sources.get(worker.source, worker.source),
-            employee.employee_number if employee else worker.agency_reference,
-            worker.agency.name if worker.agency else "",
-            employee.home_unit.name if employee else "",
-            worker.home_district.name if worker.home_district else "",
-            str(employee.position_percent) if employee else "",
-            (yes if employee.wants_more_hours else no) if employee else "",
-            ", ".join(q.label for q in worker.qualifications.all()),
-            ", ".join(s.label for s in worker.skills.all()),
-            yes if worker.has_verified_hpr else no,
-            statuses.get(worker.status_code, ""),
-            worker.phone,
-            worker.email,
+            last_name,
+            first_name,
+            sources.get(source, source),
+            employee_number if is_employee else agency_reference,
+            agency or "",
+            (home_unit or "") if is_employee else "",
+            district or "",
+            str(position_percent) if is_employee else "",
+            (yes if wants_more_hours else no) if is_employee else "",
+            _names(qualifications, qualification_labels),
+            _names(skills, skill_labels),
+            yes if hpr_verified else no,
+            statuses[status_of(*flags)],
+            phone,
+            email,
         ]
 
 

@@ -2,7 +2,17 @@
 filter. "Offered" is an offer waiting for the person's answer, "proposed" matching's open
 proposal, "absent" sick leave or holiday today."""
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +98,62 @@ def status_expression() -> Case:
         default=Value(Status.FREE),
         output_field=CharField(),
     )
+
+
+# --- the status of many rows at once (the exports) ----------------------------------------------
+
+# The columns `status_of` reads, in its order (after `status_flag_annotations`).
+STATUS_FLAGS = (
+    "is_active",
+    "volunteer__is_paused",
+    "status_absent",
+    "status_ready",
+    "status_shift",
+    "status_offered",
+    "status_proposed",
+)
+
+
+def _member(queryset) -> ExpressionWrapper:
+    return ExpressionWrapper(Q(pk__in=queryset.values("worker_id")), output_field=BooleanField())
+
+
+def status_flag_annotations() -> dict[str, ExpressionWrapper]:
+    """The facts `status_conditions` weighs, one column each, for `status_of`. Each is an
+    uncorrelated `pk IN (...)` that PostgreSQL hashes once per query: the CASE of
+    `status_expression` runs its correlated EXISTS again for every branch of every row, which
+    made the whole register (22,000 people) take ~0.8 s instead of ~0.15 s."""
+    now = timezone.now()
+    today = timezone.localdate()
+    shifts = PlacementShift.objects.filter(
+        is_active=True, end__gt=now, placement__status=Placement.Status.ACTIVE
+    )
+    return {
+        "status_absent": _member(Absence.objects.filter(starts_on__lte=today, ends_on__gte=today)),
+        "status_ready": _member(shifts.filter(placement__ready_at__isnull=False)),
+        "status_shift": _member(shifts),
+        "status_offered": _member(Offer.objects.pending().filter(shift__end__gt=now)),
+        "status_proposed": _member(
+            Proposal.objects.filter(status=Proposal.Status.PROPOSED, shift__end__gt=now)
+        ),
+    }
+
+
+def status_of(is_active, paused, absent, ready, shift, offered, proposed) -> str:
+    """The status from the columns of `status_flag_annotations` (in STATUS_FLAGS' order), by
+    the same rules as `status_conditions` (a NULL is false)."""
+    if not is_active:
+        return Status.INACTIVE
+    if paused:
+        return Status.PAUSED
+    if absent:
+        return Status.ABSENT
+    if ready:
+        return Status.PLACED
+    if shift:
+        return Status.ONBOARDING
+    if offered:
+        return Status.OFFERED
+    if proposed:
+        return Status.PROPOSED
+    return Status.FREE

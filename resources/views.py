@@ -1,18 +1,17 @@
-import csv
 import datetime as dt
-import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core import spreadsheets
 from core.pagination import paginate
 from placements import services as placement_services
 from resources import selectors, services
@@ -148,55 +147,42 @@ def _export_name(extension: str) -> str:
     return f"resources-{timezone.localdate().isoformat()}.{extension}"
 
 
-def _csv_cell(value: str) -> str:
-    # A spreadsheet would run a cell that starts like a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def _exported_workers(request, kind: str):
+    """The workers the register's filter and search select; who exported how many is
+    audited (one insert) before the first byte."""
+    _filter, workers, _search = _register_filter(request)
+    audit_workers_exported(by=request.user, count=workers.count(), kind=kind)
+    return workers
 
 
 @require_GET
 @role_required(*selectors.REGISTER_ROLES)
 def register_export_csv(request):
-    _filter, workers, _search = _register_filter(request)
-    count = workers.count()
-    audit_workers_exported(by=request.user, count=count, kind="csv")
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def lines():
-        yield "\ufeff"
-        for row in selectors.worker_register_rows(workers.iterator(chunk_size=500)):
-            yield writer.writerow([_csv_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    workers = _exported_workers(request, "csv")
+    lines = spreadsheets.in_language(
+        translation.get_language(),
+        spreadsheets.csv_stream(selectors.worker_register_rows(workers)),
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
+    response["Cache-Control"] = "no-store"
     return response
 
 
 @require_GET
 @role_required(*selectors.REGISTER_ROLES)
 def register_export_xlsx(request):
-    import openpyxl
-
-    _filter, workers, _search = _register_filter(request)
-    count = workers.count()
-    audit_workers_exported(by=request.user, count=count, kind="xlsx")
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(str(_("Resources"))[:31])
-    for row in selectors.worker_register_rows(workers.iterator(chunk_size=500)):
-        sheet.append([_csv_cell(value) for value in row])
-    out = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-    book.save(out)
-    out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=_export_name("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    workers = _exported_workers(request, "xlsx")
+    parts = spreadsheets.in_language(
+        translation.get_language(),
+        spreadsheets.xlsx_stream(
+            title=_("Resources"), rows=selectors.worker_register_rows(workers)
+        ),
     )
+    response = StreamingHttpResponse(parts, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_export_name("xlsx")}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- a person's page ----------------------------------------------------------------------------

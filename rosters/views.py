@@ -1,10 +1,8 @@
-import csv
 import datetime as dt
-import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core import spreadsheets
 from core.pagination import paginate
 from resources import selectors as resources_selectors
-from rosters import exports, ical, search, selectors, services
+from rosters import ical, search, selectors, services
 from rosters.forms import DayForm, ExportForm, StaffSearchForm, WeekForm
 from staffing.audit import audit_workers_exported
 
@@ -130,17 +129,12 @@ def export_csv(request):
     if rows is None:
         return _export_refused(request, form)
     audit_workers_exported(by=request.user, count=rows.count(), kind="roster csv")
-    writer = csv.writer(exports.Echo(), delimiter=";")
-    language = translation.get_language()
-
-    def lines():
-        # A streamed body is rendered after the view returns: keep the reader's language.
-        with translation.override(language):
-            yield "\ufeff"
-            for row in selectors.placement_export_rows(rows.iterator(chunk_size=1000)):
-                yield writer.writerow(exports.csv_row(row))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    # A streamed body is rendered after the view returns: keep the reader's language.
+    lines = spreadsheets.in_language(
+        translation.get_language(),
+        spreadsheets.csv_stream(selectors.placement_export_rows(rows.iterator(chunk_size=1000))),
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(form, "csv")}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -153,19 +147,15 @@ def export_xlsx(request):
     if rows is None:
         return _export_refused(request, form)
     audit_workers_exported(by=request.user, count=rows.count(), kind="roster xlsx")
-    out = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-    exports.write_xlsx(
-        out,
-        title=str(_("Roster")),
-        rows=selectors.placement_export_rows(rows.iterator(chunk_size=1000)),
+    parts = spreadsheets.in_language(
+        translation.get_language(),
+        spreadsheets.xlsx_stream(
+            title=_("Roster"),
+            rows=selectors.placement_export_rows(rows.iterator(chunk_size=1000)),
+        ),
     )
-    out.seek(0)
-    response = FileResponse(
-        out,
-        as_attachment=True,
-        filename=_export_name(form, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = StreamingHttpResponse(parts, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(form, "xlsx")}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -5,8 +5,10 @@ import datetime as dt
 import io
 
 import openpyxl
+from django.conf import settings
+from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from staffing.models import AuditEntry
 from tests.matching.factories import need_with_shifts
@@ -106,7 +108,7 @@ def test_the_export_runs_the_same_queries_for_many_rows(
 
 
 def test_the_xlsx_writer_survives_any_text_and_reads_back(tmp_path):
-    from rosters.exports import write_xlsx
+    from core.spreadsheets import write_xlsx
 
     path = tmp_path / "x.xlsx"
     nasty = ["=1+1", "a\x00b\x1fc", "<b>&amp;</b>", "Ærlig ØÅ \u202e", "x" * 40000, "", None]
@@ -119,3 +121,41 @@ def test_the_xlsx_writer_survives_any_text_and_reads_back(tmp_path):
     assert rows[1][:4] == ["'=1+1", "abc", "<b>&amp;</b>", "Ærlig ØÅ \u202e"]
     assert len(rows[1][4]) == 32767
     assert rows[2][:3] == [1, 2.5, -3]
+
+
+def test_the_xlsx_streams_in_the_reader_s_language_with_no_store(client, world):
+    shift = need_with_shifts(world, shifts=((3, 7),)).shifts.get()
+    placed_on(world, shift, last_name="Lie")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(world.coordinator)
+
+    response = client.get(reverse("rosters:export_xlsx"), _period())
+
+    assert isinstance(response, StreamingHttpResponse) and response.streaming
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+    # the body is written after the view returned, whatever language is active then
+    with translation.override("nb"):
+        body = b"".join(response.streaming_content)
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    assert book.sheetnames == ["Roster"]
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Date", "Start", "End")
+    assert rows[1][7] == "Lie"
+    assert AuditEntry.objects.get(field="register_exported").new_value == "1 roster xlsx"
+
+
+def test_the_xlsx_export_runs_the_same_queries_for_many_rows(
+    client, world, django_assert_max_num_queries
+):
+    need = need_with_shifts(world, shifts=[(3 + n, 7) for n in range(12)])
+    for shift in need.shifts.all():
+        placed_on(world, shift)
+    client.force_login(world.coordinator)
+
+    with django_assert_max_num_queries(8):
+        body = b"".join(
+            client.get(reverse("rosters:export_xlsx"), _period(days=30)).streaming_content
+        )
+
+    assert len(list(openpyxl.load_workbook(io.BytesIO(body)).active.iter_rows())) == 13
