@@ -1,28 +1,35 @@
-"""The coverage dashboard's reads: how well the next days are covered, in a few grouped
-queries whose number does not grow with the data (every count is aggregated in the database,
-per day and unit; districts and sectors are sums of their units in Python).
+"""The coverage dashboard's reads: how well the next days are covered, per day and area.
+
+A fixed handful of flat queries whatever the data: the window's shifts (one table, by the start
+index), their needs, their units, and the open proposals, pending offers and active placement
+shifts of exactly those shifts (by primary key). Everything else (per day, unit, district and
+sector; at risk; the mix of sources; agency hours and cost) is summed in Python from these rows:
+at scale 10 that is about 900 shifts, and joins or `IN (subquery)` here made PostgreSQL pick
+nested loops over the needs table whenever its statistics were stale.
 
 A slot's state is the furthest it has come: ready (an active placement shift whose placement
 is ready), accepted (an active placement shift, checklist not yet cleared), offered (an offer
-waiting for an answer), proposed (an open proposal), else unfilled.
+waiting for an answer), proposed (an open proposal), else unfilled. A shift's slots are counted
+in that order up to its headcount, so a shift with more proposals than slots cannot hide
+another shift's gap, and the states of a day always add up to what was requested.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_see_all_units
 from matching.models import Offer, Proposal
 from needs.models import Need, Priority, Shift
-from placements.models import PlacementShift
+from placements.models import Placement, PlacementShift
 from staffing.models import AgreementRate, District, Sector, Unit, WorkerSource
 from staffing.selectors import units_visible_to
 
@@ -41,6 +48,8 @@ STATE_LABELS = {
 COUNTED_NEEDS = (Need.State.SUBMITTED, Need.State.CLOSED)
 AT_RISK_ROWS = 25
 UNIT_ROWS = 40
+DISTRICT, SECTOR, UNIT = "district", "sector", "unit"
+AREAS = (DISTRICT, SECTOR, UNIT)
 
 
 @dataclass
@@ -50,10 +59,9 @@ class Counts:
     offered: int = 0
     accepted: int = 0
     ready: int = 0
-
-    @property
-    def unfilled(self) -> int:
-        return max(self.requested - self.proposed - self.offered - self.accepted - self.ready, 0)
+    unfilled: int = 0
+    # Unfilled slots of critical services (a critical unit or a need of critical priority).
+    critical_unfilled: int = 0
 
     @property
     def filled_share(self) -> int | None:
@@ -68,6 +76,8 @@ class Counts:
         self.offered += other.offered
         self.accepted += other.accepted
         self.ready += other.ready
+        self.unfilled += other.unfilled
+        self.critical_unfilled += other.critical_unfilled
 
     def as_states(self) -> dict[str, int]:
         return {state: getattr(self, state) for state in STATES}
@@ -75,10 +85,20 @@ class Counts:
 
 @dataclass
 class Row:
+    """A day, district, sector or unit: its counts over the window, and per day (areas only)."""
+
     key: object
     label: str
     counts: Counts = field(default_factory=Counts)
     extra: dict = field(default_factory=dict)
+    per_day: dict[dt.date, Counts] = field(default_factory=dict)
+
+    def add(self, day: dt.date, counts: Counts) -> None:
+        self.counts.add(counts)
+        cell = self.per_day.get(day)
+        if cell is None:
+            cell = self.per_day[day] = Counts()
+        cell.add(counts)
 
 
 @dataclass
@@ -122,21 +142,37 @@ class Coverage:
     section_14_3_hours: float
     extra_hours: float
 
-
-def _day(field_name: str) -> TruncDate:
-    return TruncDate(field_name, tzinfo=OSLO)
-
-
-def _duration(start: str, end: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+    def areas(self, by: str) -> list[Row]:
+        """The rows of the day × area grid: districts, sectors, or the worst units."""
+        return {DISTRICT: self.districts, SECTOR: self.sectors}.get(by, self.units)
 
 
-def _hours(value) -> float:
-    if value is None:
-        return 0.0
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 3600
-    return float(value) / 3_600_000_000  # microseconds (some backends)
+@dataclass
+class _Shift:
+    pk: int
+    start: dt.datetime
+    headcount: int
+    need_id: int
+    day: dt.date
+    proposed: int = 0
+    offered: int = 0
+    accepted: int = 0
+    ready: int = 0
+
+
+@dataclass
+class _Placed:
+    shift_id: int
+    start: dt.datetime
+    end: dt.datetime
+    source: str
+    agency_id: int | None
+    wants_more: bool | None
+    percent: int | None
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
 
 
 def window(today: dt.date | None = None, days: int = DAYS) -> tuple[dt.datetime, dt.datetime]:
@@ -150,69 +186,138 @@ def coverage_for(user, *, now: dt.datetime | None = None, days: int = DAYS) -> C
     now = now or timezone.now()
     today = timezone.localtime(now, OSLO).date()
     start, end = window(today, days)
-    shifts = Shift.objects.active().filter(
-        need__state__in=COUNTED_NEEDS, start__gte=start, start__lt=end
+
+    window_q = {"start__gte": start, "start__lt": end}
+    day_of = _day_finder(today, days)
+    shifts = {
+        pk: _Shift(pk, s, headcount, need_id, day_of(s))
+        for pk, s, headcount, need_id in Shift.objects.active()
+        .filter(**window_q)
+        .order_by()
+        .values_list("pk", "start", "headcount", "need_id")
+    }
+    needs_qs = Need.objects.filter(
+        pk__in={s.need_id for s in shifts.values()}, state__in=COUNTED_NEEDS
     )
     if not can_see_all_units(user):
-        shifts = shifts.filter(need__unit__in=units_visible_to(user))
-
-    cells: dict[tuple[dt.date, int], Counts] = defaultdict(Counts)
-    for day, unit_id, n in (
-        shifts.order_by()
-        .annotate(day=_day("start"))
-        .values("day", "need__unit_id")
-        .annotate(n=Sum("headcount"))
-        .values_list("day", "need__unit_id", "n")
-    ):
-        cells[(day, unit_id)].requested += n or 0
-    for day, unit_id, n in _grouped(
-        Proposal.objects.filter(status=Proposal.Status.PROPOSED, shift__in=shifts)
-    ):
-        cells[(day, unit_id)].proposed += n
-    for day, unit_id, n in _grouped(Offer.objects.pending().filter(shift__in=shifts)):
-        cells[(day, unit_id)].offered += n
-    placed = PlacementShift.objects.filter(is_active=True, shift__in=shifts)
-    for day, unit_id, n in _grouped(placed.filter(placement__ready_at__isnull=True)):
-        cells[(day, unit_id)].accepted += n
-    for day, unit_id, n in _grouped(placed.filter(placement__ready_at__isnull=False)):
-        cells[(day, unit_id)].ready += n
-
-    unit_info = {
-        u["pk"]: u
-        for u in Unit.objects.filter(pk__in={unit_id for _day, unit_id in cells}).values(
-            "pk", "name", "district_id", "district__name", "sector"
+        needs_qs = needs_qs.filter(unit__in=units_visible_to(user))
+    needs = {
+        row[0]: row
+        for row in needs_qs.order_by().values_list(
+            "pk", "unit_id", "title", "priority", "qualification_id"
         )
     }
+    shifts = {pk: s for pk, s in shifts.items() if s.need_id in needs}
+    units = {
+        row[0]: row
+        for row in Unit.objects.filter(pk__in={n[1] for n in needs.values()})
+        .order_by()
+        .values_list("pk", "name", "district_id", "district__name", "sector", "is_critical")
+    }
+
+    # The rows below are found by the window on their shift (one join on its key), not by a
+    # list of the shifts' ids: a list of ~900 parameters cost more to build and send than the
+    # query itself. Rows of shifts not counted above (withdrawn needs, other units) are dropped.
+    on_shift = {f"shift__{k}": v for k, v in window_q.items()} | {"shift__cancelled_at": None}
+    for shift_id, n in _per_shift(
+        Proposal.objects.filter(status=Proposal.Status.PROPOSED, **on_shift)
+    ):
+        if shift_id in shifts:
+            shifts[shift_id].proposed = n
+    for shift_id, n in _per_shift(Offer.objects.pending().filter(**on_shift)):
+        if shift_id in shifts:
+            shifts[shift_id].offered = n
+    placement_shifts = [
+        row
+        for row in PlacementShift.objects.filter(is_active=True, **on_shift)
+        .order_by()
+        .values_list("shift_id", "start", "end", "placement_id")
+        if row[0] in shifts
+    ]
+    # By primary key, not joined above: the join drove PostgreSQL to hash all workers.
+    placements = {
+        row[0]: row
+        for row in Placement.objects.filter(pk__in={p[3] for p in placement_shifts})
+        .order_by()
+        .values_list(
+            "pk",
+            "ready_at",
+            "worker__source",
+            "worker__agency_id",
+            "worker__employee__wants_more_hours",
+            "worker__employee__position_percent",
+        )
+    }
+    placed: list[_Placed] = []
+    for shift_id, s, e, placement_id in placement_shifts:
+        _pk, ready_at, source, agency_id, wants_more, percent = placements[placement_id]
+        if ready_at is None:
+            shifts[shift_id].accepted += 1
+        else:
+            shifts[shift_id].ready += 1
+        placed.append(_Placed(shift_id, s, e, source, agency_id, wants_more, percent))
+
+    # Per day and unit: requested, proposed, offered, accepted, ready, unfilled, critical
+    # unfilled (plain lists: this loop runs once per shift).
+    sums: dict[tuple[dt.date, int], list[int]] = {}
+    for shift in shifts.values():
+        _need_id, unit_id, _title, priority, _qualification = needs[shift.need_id]
+        slots = _slots(shift)
+        slots.append(slots[5] if units[unit_id][5] or priority == Priority.CRITICAL else 0)
+        cell = sums.get((shift.day, unit_id))
+        if cell is None:
+            sums[(shift.day, unit_id)] = slots
+        else:
+            for i, n in enumerate(slots):
+                cell[i] += n
+    cells = {key: Counts(*values) for key, values in sums.items()}
+
     sector_names = dict(Sector.choices)
-    by_day: dict[dt.date, Row] = {}
-    for i in range(days):
-        d = today + dt.timedelta(days=i)
-        by_day[d] = Row(d, "")
+    by_day = {d: Row(d, "") for d in (today + dt.timedelta(days=i) for i in range(days))}
     by_district: dict[int, Row] = {}
     by_sector: dict[str, Row] = {}
     by_unit: dict[int, Row] = {}
     total = Counts()
     for (day, unit_id), counts in cells.items():
-        info = unit_info[unit_id]
+        unit_id, name, district_id, district_name, sector, critical = units[unit_id]
         if day in by_day:
             by_day[day].counts.add(counts)
-        by_district.setdefault(
-            info["district_id"], Row(info["district_id"], info["district__name"])
-        ).counts.add(counts)
-        by_sector.setdefault(
-            info["sector"], Row(info["sector"], str(sector_names.get(info["sector"], "")))
-        ).counts.add(counts)
-        by_unit.setdefault(unit_id, Row(unit_id, info["name"], extra=info)).counts.add(counts)
+        district = by_district.get(district_id)
+        if district is None:
+            district = by_district[district_id] = Row(district_id, district_name)
+        district.add(day, counts)
+        area = by_sector.get(sector)
+        if area is None:
+            area = by_sector[sector] = Row(sector, str(sector_names.get(sector, sector)))
+        area.add(day, counts)
+        row = by_unit.get(unit_id)
+        if row is None:
+            row = by_unit[unit_id] = Row(
+                unit_id,
+                name,
+                extra={
+                    "district_id": district_id,
+                    "district__name": district_name,
+                    "sector": sector,
+                    "is_critical": critical,
+                },
+            )
+        row.counts.add(counts)
+        row.per_day[day] = counts
         total.add(counts)
 
     def worst_first(row: Row):
-        return (-row.counts.unfilled, -row.counts.requested, row.label)
+        return (
+            -row.counts.critical_unfilled,
+            -row.counts.unfilled,
+            -row.counts.requested,
+            row.label,
+        )
 
     unit_rows = sorted(by_unit.values(), key=worst_first)
-    at_risk, at_risk_total = _at_risk(shifts, now)
-    sources, section_14_3 = _source_mix(placed)
-    agency_hours, agency_cost, unpriced = _agency(placed)
-    extra = section_14_3["extra"]
+    at_risk, at_risk_total = _at_risk(shifts, needs, units, now)
+    sources, part_time_hours, extra = _source_mix(placed)
+    agency_hours, agency_cost, unpriced = _agency(placed, shifts, needs)
     return Coverage(
         first_day=today,
         last_day=today + dt.timedelta(days=days - 1),
@@ -228,52 +333,57 @@ def coverage_for(user, *, now: dt.datetime | None = None, days: int = DAYS) -> C
         agency_hours=agency_hours,
         agency_cost=agency_cost,
         agency_hours_unpriced=unpriced,
-        section_14_3_share=(round(100 * section_14_3["part_time"] / extra) if extra else None),
-        section_14_3_hours=section_14_3["part_time"],
+        section_14_3_share=(round(100 * part_time_hours / extra) if extra else None),
+        section_14_3_hours=part_time_hours,
         extra_hours=extra,
     )
 
 
-def _grouped(queryset: QuerySet) -> list[tuple[dt.date, int, int]]:
+def _day_finder(today: dt.date, days: int):
+    """The Oslo day of an instant inside the window, by the window's midnights as timestamps
+    (a time zone conversion per shift cost more than all the counting)."""
+    dates = [today + dt.timedelta(days=i) for i in range(days)]
+    midnights = [dt.datetime.combine(d, dt.time(0), tzinfo=OSLO).timestamp() for d in dates]
+
+    def day_of(instant: dt.datetime) -> dt.date:
+        return dates[bisect_right(midnights, instant.timestamp()) - 1]
+
+    return day_of
+
+
+def _per_shift(queryset: QuerySet) -> list[tuple[int, int]]:
     return list(
-        queryset.order_by()
-        .annotate(day=_day("shift__start"))
-        .values("day", "shift__need__unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("day", "shift__need__unit_id", "n")
+        queryset.order_by().values("shift_id").annotate(n=Count("pk")).values_list("shift_id", "n")
     )
 
 
-def _at_risk(shifts: QuerySet, now: dt.datetime) -> tuple[list[AtRisk], int]:
+def _slots(shift: _Shift) -> list[int]:
+    """The shift's slots by the furthest state each has reached, up to its headcount:
+    requested, proposed, offered, accepted, ready, unfilled."""
+    left = shift.headcount
+    ready = min(shift.ready, left)
+    left -= ready
+    accepted = min(shift.accepted, left)
+    left -= accepted
+    offered = min(shift.offered, left)
+    left -= offered
+    proposed = min(shift.proposed, left)
+    return [shift.headcount, proposed, offered, accepted, ready, left - proposed]
+
+
+def _at_risk(shifts: dict, needs: dict, units: dict, now: dt.datetime) -> tuple[list[AtRisk], int]:
     """Shifts of critical services (a critical unit or a need of critical priority) starting
     in the next 72 hours with slots nobody has accepted yet, by need, the earliest first."""
-    soon = shifts.filter(start__gte=now, start__lt=now + dt.timedelta(hours=72)).filter(
-        Q(need__unit__is_critical=True) | Q(need__priority=Priority.CRITICAL)
-    )
-    rows = list(
-        soon.order_by("start", "pk").values_list(
-            "pk",
-            "start",
-            "headcount",
-            "need_id",
-            "need__title",
-            "need__priority",
-            "need__unit_id",
-            "need__unit__name",
-            "need__unit__is_critical",
-        )
-    )
-    ids = [r[0] for r in rows]
-    taken = dict(
-        PlacementShift.objects.filter(is_active=True, shift_id__in=ids)
-        .order_by()
-        .values("shift_id")
-        .annotate(n=Count("pk"))
-        .values_list("shift_id", "n")
-    )
+    soon, later = now + dt.timedelta(hours=24), now + dt.timedelta(hours=72)
     by_need: dict[int, AtRisk] = {}
-    for pk, start, headcount, need_id, title, priority, unit_id, unit_name, critical in rows:
-        missing = max(headcount - taken.get(pk, 0), 0)
+    for shift in sorted(shifts.values(), key=lambda s: (s.start, s.pk)):
+        if not now <= shift.start < later:
+            continue
+        need_id, unit_id, title, priority, _qualification = needs[shift.need_id]
+        _unit_id, unit_name, _district, _district_name, _sector, critical = units[unit_id]
+        if not critical and priority != Priority.CRITICAL:
+            continue
+        missing = max(shift.headcount - shift.accepted - shift.ready, 0)
         if not missing:
             continue
         item = by_need.get(need_id)
@@ -285,10 +395,10 @@ def _at_risk(shifts: QuerySet, now: dt.datetime) -> tuple[list[AtRisk], int]:
                 need_title=title,
                 is_critical_unit=critical,
                 priority=priority,
-                first_start=start,
+                first_start=shift.start,
             )
         item.within_72h += missing
-        if start < now + dt.timedelta(hours=24):
+        if shift.start < soon:
             item.within_24h += missing
     ordered = sorted(by_need.values(), key=lambda a: (-a.within_24h, a.first_start, a.need_id))
     return ordered[:AT_RISK_ROWS], len(ordered)
@@ -302,47 +412,42 @@ SOURCE_LABELS = {
 }
 
 
-def _source_mix(placed: QuerySet) -> tuple[list[SourceMix], dict[str, float]]:
+def _source_mix(placed: list[_Placed]) -> tuple[list[SourceMix], float, float]:
     """Accepted and ready slots by where the person comes from. Part-time employees who
     asked for more hours are their own group: arbeidsmiljøloven § 14-3 wants them asked first,
     so their share of the extra hours (theirs, agency temps' and volunteers') is shown."""
     mix = {key: SourceMix(key, str(label)) for key, label in SOURCE_LABELS.items()}
-    rows = (
-        placed.order_by()
-        .values_list(
-            "worker__source",
-            "worker__employee__wants_more_hours",
-            "worker__employee__position_percent",
-        )
-        .annotate(n=Count("pk"), hours=Sum(_duration("start", "end")))
-    )
-    for source, wants_more, percent, n, hours in rows:
-        key = source
-        if source == WorkerSource.EMPLOYEE and wants_more and (percent or 100) < 100:
+    for p in placed:
+        key = p.source
+        if p.source == WorkerSource.EMPLOYEE and p.wants_more and (p.percent or 100) < 100:
             key = "part_time"
-        entry = mix.setdefault(key, SourceMix(key, key))
-        entry.slots += n
-        entry.hours += _hours(hours)
+        entry = mix.get(key)
+        if entry is None:
+            entry = mix[key] = SourceMix(key, key)
+        entry.slots += 1
+        entry.hours += p.hours
     extra = sum(
         mix[k].hours
         for k in ("part_time", WorkerSource.VOLUNTEER.value, WorkerSource.AGENCY.value)
         if k in mix
     )
-    return list(mix.values()), {"part_time": mix["part_time"].hours, "extra": extra}
+    return list(mix.values()), mix["part_time"].hours, extra
 
 
-def _agency(placed: QuerySet) -> tuple[float, float, float]:
+def _agency(placed: list[_Placed], shifts: dict, needs: dict) -> tuple[float, float, float]:
     """Agency hours of accepted and ready slots and what they cost: each agency's lowest
     hourly rate valid on the day for the need's qualification (the rate matching priced).
     Hours with no such rate are counted apart, not guessed."""
-    rows = list(
-        placed.filter(worker__source=WorkerSource.AGENCY)
-        .order_by()
-        .annotate(day=_day("start"))
-        .values("day", "worker__agency_id", "shift__need__qualification_id")
-        .annotate(hours=Sum(_duration("start", "end")))
-        .values_list("day", "worker__agency_id", "shift__need__qualification_id", "hours")
-    )
+    rows = [
+        (
+            p.start.astimezone(OSLO).date(),
+            p.agency_id,
+            needs[shifts[p.shift_id].need_id][4],
+            p.hours,
+        )
+        for p in placed
+        if p.source == WorkerSource.AGENCY
+    ]
     if not rows:
         return 0.0, 0.0, 0.0
     rates: dict[tuple[int, int], list[tuple[dt.date, dt.date, float]]] = defaultdict(list)
@@ -357,8 +462,7 @@ def _agency(placed: QuerySet) -> tuple[float, float, float]:
     ):
         rates[(agency_id, qual_id)].append((valid_from, valid_to, float(rate)))
     hours_total = cost = unpriced = 0.0
-    for day, agency_id, qual_id, hours in rows:
-        h = _hours(hours)
+    for day, agency_id, qual_id, h in rows:
         hours_total += h
         valid = [r for f, t, r in rates.get((agency_id, qual_id), ()) if f <= day <= t]
         if valid:
