@@ -30,7 +30,7 @@ from accounts.permissions import can_see_all_units
 from matching.models import Offer, Proposal
 from needs.models import Need, Priority, Shift
 from placements.models import Placement, PlacementShift
-from staffing.models import AgreementRate, District, Sector, Unit, WorkerSource
+from staffing.models import AgreementRate, Sector, Unit, WorkerSource
 from staffing.selectors import units_visible_to
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -199,7 +199,8 @@ def coverage_for(user, *, now: dt.datetime | None = None, days: int = DAYS) -> C
     needs_qs = Need.objects.filter(
         pk__in={s.need_id for s in shifts.values()}, state__in=COUNTED_NEEDS
     )
-    if not can_see_all_units(user):
+    sees_all = can_see_all_units(user)
+    if not sees_all:
         needs_qs = needs_qs.filter(unit__in=units_visible_to(user))
     needs = {
         row[0]: row
@@ -219,6 +220,9 @@ def coverage_for(user, *, now: dt.datetime | None = None, days: int = DAYS) -> C
     # list of the shifts' ids: a list of ~900 parameters cost more to build and send than the
     # query itself. Rows of shifts not counted above (withdrawn needs, other units) are dropped.
     on_shift = {f"shift__{k}": v for k, v in window_q.items()} | {"shift__cancelled_at": None}
+    if not sees_all:
+        # A leader's few needs: a short list that spares reading every unit's rows.
+        on_shift["shift__need_id__in"] = list(needs)
     for shift_id, n in _per_shift(
         Proposal.objects.filter(status=Proposal.Status.PROPOSED, **on_shift)
     ):
@@ -272,6 +276,34 @@ def coverage_for(user, *, now: dt.datetime | None = None, days: int = DAYS) -> C
                 cell[i] += n
     cells = {key: Counts(*values) for key, values in sums.items()}
 
+    by_day, by_district, by_sector, by_unit, total = _areas(cells, units, today, days)
+    unit_rows = sorted(by_unit.values(), key=_worst_first)
+    at_risk, at_risk_total = _at_risk(shifts, needs, units, now)
+    sources, part_time_hours, extra = _source_mix(placed)
+    agency_hours, agency_cost, unpriced = _agency(placed, shifts, needs)
+    return Coverage(
+        first_day=today,
+        last_day=today + dt.timedelta(days=days - 1),
+        days=list(by_day.values()),
+        districts=sorted(by_district.values(), key=lambda r: r.label),
+        sectors=sorted(by_sector.values(), key=lambda r: r.label),
+        units=unit_rows[:UNIT_ROWS],
+        units_total=len(unit_rows),
+        total=total,
+        at_risk=at_risk,
+        at_risk_total=at_risk_total,
+        sources=sources,
+        agency_hours=agency_hours,
+        agency_cost=agency_cost,
+        agency_hours_unpriced=unpriced,
+        section_14_3_share=(round(100 * part_time_hours / extra) if extra else None),
+        section_14_3_hours=part_time_hours,
+        extra_hours=extra,
+    )
+
+
+def _areas(cells: dict[tuple[dt.date, int], Counts], units: dict, today: dt.date, days: int):
+    """The cells summed per day, district, sector and unit (a unit's cell is its day)."""
     sector_names = dict(Sector.choices)
     by_day = {d: Row(d, "") for d in (today + dt.timedelta(days=i) for i in range(days))}
     by_district: dict[int, Row] = {}
@@ -305,38 +337,11 @@ def coverage_for(user, *, now: dt.datetime | None = None, days: int = DAYS) -> C
         row.counts.add(counts)
         row.per_day[day] = counts
         total.add(counts)
+    return by_day, by_district, by_sector, by_unit, total
 
-    def worst_first(row: Row):
-        return (
-            -row.counts.critical_unfilled,
-            -row.counts.unfilled,
-            -row.counts.requested,
-            row.label,
-        )
 
-    unit_rows = sorted(by_unit.values(), key=worst_first)
-    at_risk, at_risk_total = _at_risk(shifts, needs, units, now)
-    sources, part_time_hours, extra = _source_mix(placed)
-    agency_hours, agency_cost, unpriced = _agency(placed, shifts, needs)
-    return Coverage(
-        first_day=today,
-        last_day=today + dt.timedelta(days=days - 1),
-        days=list(by_day.values()),
-        districts=sorted(by_district.values(), key=lambda r: r.label),
-        sectors=sorted(by_sector.values(), key=lambda r: r.label),
-        units=unit_rows[:UNIT_ROWS],
-        units_total=len(unit_rows),
-        total=total,
-        at_risk=at_risk,
-        at_risk_total=at_risk_total,
-        sources=sources,
-        agency_hours=agency_hours,
-        agency_cost=agency_cost,
-        agency_hours_unpriced=unpriced,
-        section_14_3_share=(round(100 * part_time_hours / extra) if extra else None),
-        section_14_3_hours=part_time_hours,
-        extra_hours=extra,
-    )
+def _worst_first(row: Row):
+    return (-row.counts.critical_unfilled, -row.counts.unfilled, -row.counts.requested, row.label)
 
 
 def _day_finder(today: dt.date, days: int):
@@ -470,7 +475,3 @@ def _agency(placed: list[_Placed], shifts: dict, needs: dict) -> tuple[float, fl
         else:
             unpriced += h
     return hours_total, cost, unpriced
-
-
-def districts_for_filter() -> QuerySet[District]:
-    return District.objects.order_by("name")

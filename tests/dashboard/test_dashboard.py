@@ -320,3 +320,43 @@ def test_dashboard_queries_do_not_grow_with_units_and_needs(client, world, by):
         response = client.get(url)
     assert len(response.context["coverage"].units) == 5
     assert len(five) == len(one) <= 10
+
+
+def test_leader_dashboard_queries_do_not_grow_with_needs(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def need_in_own_unit():
+        need = need_with_shifts(world, unit=world.other, shifts=((1, 7), (4, 15)))
+        first = need.shifts.order_by("start").first()
+        first.headcount = 3
+        first.save()
+        offer_sent(world, proposal=_proposal(world, first, employee(world)))
+        proposal_approve(proposal=_proposal(world, first, employee(world)), by=world.coordinator)
+
+    client.force_login(world.leader2)
+    url = reverse("dashboard:coverage")
+    need_in_own_unit()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        need_in_own_unit()
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(url)
+    assert response.context["coverage"].total.requested == 20
+    assert len(five) == len(one) <= 13
+
+
+def test_grid_days_are_named_in_the_readers_language(client, world, tomorrow_in_other):
+    client.force_login(world.coordinator)
+    response = client.get(reverse("dashboard:coverage"))
+    today = response.context["grid"].days[0]
+    assert today.day == timezone.localdate()
+    names_nb = ["man", "tir", "ons", "tor", "fre", "lør", "søn"]
+    assert today.weekday == names_nb[today.day.weekday()]
+    assert today.date == f"{today.day.day}.{today.day.month}."
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    today = client.get(reverse("dashboard:coverage")).context["grid"].days[0]
+    assert today.weekday == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][today.day.weekday()]
+    assert today.date == today.day.strftime("%-d %b")
