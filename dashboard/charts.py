@@ -93,7 +93,11 @@ def days_chart(days: list[Row]) -> Chart:
             )
         )
         chart.labels.append(
-            Label(round(x + bar_w / 2, 1), HEIGHT - BOTTOM + 28, f"{row.key.day}.{row.key.month}.")
+            Label(
+                round(x + bar_w / 2, 1),
+                HEIGHT - BOTTOM + 28,
+                formats.date_format(row.key, "SHORT_MONTH_DAY_FORMAT"),
+            )
         )
     return chart
 
