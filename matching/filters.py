@@ -2,12 +2,15 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DateRange
 from core.forms import DateRangeField
 from matching.models import Offer, Proposal, UnfilledSlot
+from matching.selectors import DateWindow, shifts_showing_closed_offers
 from needs.models import Need, Priority, Shift
 from needs.shifts import OSLO
 from staffing.models import District, Unit
@@ -15,6 +18,27 @@ from staffing.models import District, Unit
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class QuickSelect(forms.Select):
+    """forms.Select's HTML written out here rather than through a template per option and
+    per option's attributes: the filters are on every /matching/ page, and the list of units
+    alone took a millisecond to render."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class RangeDateFilter(django_filters.DateFilter):
@@ -35,12 +59,20 @@ class MatchingFilter(django_filters.FilterSet):
     PROPOSED = "proposed"
     OFFERED = "offered"
     UNFILLED = "unfilled"
+    DECLINED = "declined"
+    EXPIRED = "expired"
 
     district = django_filters.ModelChoiceFilter(
-        field_name="unit__district", queryset=District.objects.all(), label=_("District")
+        field_name="unit__district",
+        queryset=District.objects.all(),
+        label=_("District"),
+        widget=QuickSelect,
     )
     unit = django_filters.ModelChoiceFilter(
-        method="filter_unit", queryset=Unit.objects.order_by("name"), label=_("Unit")
+        method="filter_unit",
+        queryset=Unit.objects.order_by("name"),
+        label=_("Unit"),
+        widget=QuickSelect,
     )
     need = django_filters.NumberFilter(
         field_name="pk", label=_("Need no."), min_value=1, max_value=2**31 - 1
@@ -54,14 +86,19 @@ class MatchingFilter(django_filters.FilterSet):
     date_to = RangeDateFilter(
         method="filter_date_to", label=_("Shifts to"), widget=DateInput, date_range=FILTER_DATES
     )
-    priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), widget=QuickSelect
+    )
     state = django_filters.ChoiceFilter(
         method="filter_state",
         label=_("State"),
+        widget=QuickSelect,
         choices=[
             (PROPOSED, _("Proposed")),
             (OFFERED, _("Offered")),
             (UNFILLED, _("Unfilled")),
+            (DECLINED, _("Declined, still open")),
+            (EXPIRED, _("No answer, still open")),
         ],
     )
 
@@ -83,25 +120,45 @@ class MatchingFilter(django_filters.FilterSet):
         return queryset.filter(Exists(shifts))
 
     def filter_state(self, queryset, name, value):
+        """Needs with a slot of that state in the date range: a proposal not yet offered, an
+        offer waiting, a slot still open after a no (`declined`) or an offer nobody answered
+        (`expired`), or any slot nobody holds (`unfilled`: those two, and the slots a run
+        could not fill). A no or an expiry counts only while slot_states shows it, that is
+        until someone new is proposed, offered or placed in its place: the same rule in SQL
+        (selectors.offers_shown_on_open_slots)."""
+        window = self.rows_window()
+        need = OuterRef("pk")
         if value == self.PROPOSED:
-            rows = Proposal.objects.filter(
-                shift__need=OuterRef("pk"), status=Proposal.Status.PROPOSED
+            rows = Proposal.objects.filter(shift__need=need, status=Proposal.Status.PROPOSED)
+            return queryset.filter(Exists(rows.filter(window.q())))
+        if value == self.OFFERED:
+            return queryset.filter(
+                Exists(Offer.objects.pending().filter(window.q(), shift__need=need))
             )
-        elif value == self.OFFERED:
-            rows = Offer.objects.pending().filter(shift__need=OuterRef("pk"))
-        else:
-            rows = UnfilledSlot.objects.filter(shift__need=OuterRef("pk"))
-        return queryset.filter(Exists(rows))
+        shown = Exists(
+            Shift.objects.filter(
+                window.q(""),
+                need=need,
+                pk__in=shifts_showing_closed_offers(
+                    value if value in (self.DECLINED, self.EXPIRED) else None
+                ),
+            )
+        )
+        if value in (self.DECLINED, self.EXPIRED):
+            return queryset.filter(shown)
+        return queryset.filter(
+            Exists(UnfilledSlot.objects.filter(window.q(), shift__need=need)) | shown
+        )
 
-    def rows_q(self, prefix: str = "shift__") -> Q:
-        """The date range as a condition on the rows (proposals, offers, unfilled slots)."""
-        q = Q()
+    def rows_window(self) -> DateWindow:
+        """The date range as it narrows the rows (proposals, offers, slots): shifts that end
+        after the first day begins and start before the last day ends, Oslo time."""
         data = self.form.cleaned_data if self.form.is_valid() else {}
-        if data.get("date_from"):
-            q &= Q(**{f"{prefix}end__gt": local_midnight(data["date_from"])})
-        if data.get("date_to"):
-            q &= Q(**{f"{prefix}start__lt": local_midnight(data["date_to"] + dt.timedelta(days=1))})
-        return q
+        first, last = data.get("date_from"), data.get("date_to")
+        return DateWindow(
+            after=local_midnight(first) if first else None,
+            before=local_midnight(last + dt.timedelta(days=1)) if last else None,
+        )
 
     @property
     def row_state(self) -> str:

@@ -1,8 +1,10 @@
+from urllib.parse import quote, urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,6 +66,17 @@ def _back_query(request: HttpRequest) -> str:
     return query.lstrip("?")
 
 
+def _back_params(back: str) -> dict[str, str]:
+    """The list's filters as the rows' links carry them on (`back`, see _back_query), built
+    once for the whole list rather than on every row."""
+    encoded = quote(back) if back else ""  # as the template filter urlencode
+    return {
+        "back": back,
+        "back_param": f"?back={encoded}" if encoded else "",
+        "back_also": f"&back={encoded}" if encoded else "",
+    }
+
+
 def _back(request: HttpRequest, notices: list[tuple[str, str]]) -> HttpResponse:
     """Without JavaScript: the notices as messages, back to the page the action came from (a
     need's page, `next`) or to the filtered list (`back`), never elsewhere."""
@@ -89,14 +102,20 @@ def _list_context(request: HttpRequest, query: QueryDict) -> dict:
     page_params.pop("page", None)
     rows_params = query.copy()
     rows_params.pop("rows", None)
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    kept = {name: str(data[name]) for name in ("date_from", "date_to", "state") if data.get(name)}
     return {
         "filter": filterset,
+        # a need's own page ("show all") keeps the date range and the state
+        "need_filters": f"&{urlencode(kept)}" if kept else "",
         "page": page,
         "groups": groups,
         "query": page_params.urlencode(),
         "rows_query": rows_params.urlencode(),
-        "back": here.urlencode(),
+        **_back_params(here.urlencode()),
         "reject_form": RejectForm(),
+        # one compiled row for every row of the list (an include by name looks it up per row)
+        "row_template": get_template("matching/includes/proposal_row.html"),
     }
 
 
@@ -115,7 +134,7 @@ def _row_response(request: HttpRequest, proposal, notices, form=None) -> HttpRes
         "p": row,
         "notices": notices,
         "reject_form": form or RejectForm(),
-        "back": _back_query(request),
+        **_back_params(_back_query(request)),
         "open": form is not None,
     }
     if form is not None:
