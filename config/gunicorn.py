@@ -11,8 +11,16 @@ from gunicorn.glogging import Logger
 
 from core.logs import mask_tokens
 
+
+def default_workers() -> int:
+    """gunicorn's advice, 2 × cores + 1 sync workers: a page is mostly Python (CPU), and while
+    one worker waits for PostgreSQL another has the core. Cores this process may run on (a
+    container's cpuset), not the host's."""
+    return 2 * len(os.sched_getaffinity(0)) + 1
+
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+workers = int(os.environ.get("GUNICORN_WORKERS") or default_workers())
 # threads > 1 (gthread) keep a worker busy while another request waits for the database
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 accesslog = "-"
