@@ -42,11 +42,7 @@ class Status:
     ]
 
 
-def status_conditions() -> dict[str, Q]:
-    """One condition per status; exactly one holds for each worker (the first that applies
-    in the order inactive, paused, absent, placed, in onboarding, offered, proposed, free).
-    Written as EXISTS / NOT EXISTS so a filter becomes a semi- or anti-join, not a CASE per
-    row."""
+def _exists() -> dict[str, Exists]:
     now = timezone.now()
     today = timezone.localdate()
     shifts = PlacementShift.objects.filter(
@@ -55,17 +51,33 @@ def status_conditions() -> dict[str, Q]:
         end__gt=now,
         placement__status=Placement.Status.ACTIVE,
     )
-    ready = Exists(shifts.filter(placement__ready_at__isnull=False))
-    any_shift = Exists(shifts)
-    proposed = Exists(
-        Proposal.objects.filter(
-            worker_id=OuterRef("pk"), status=Proposal.Status.PROPOSED, shift__end__gt=now
-        )
-    )
-    offered = Exists(Offer.objects.pending().filter(worker_id=OuterRef("pk"), shift__end__gt=now))
-    absent = Exists(
-        Absence.objects.filter(worker_id=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
-    )
+    return {
+        "ready": Exists(shifts.filter(placement__ready_at__isnull=False)),
+        "any_shift": Exists(shifts),
+        "proposed": Exists(
+            Proposal.objects.filter(
+                worker_id=OuterRef("pk"), status=Proposal.Status.PROPOSED, shift__end__gt=now
+            )
+        ),
+        "offered": Exists(
+            Offer.objects.pending().filter(worker_id=OuterRef("pk"), shift__end__gt=now)
+        ),
+        "absent": Exists(
+            Absence.objects.filter(
+                worker_id=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
+            )
+        ),
+    }
+
+
+def status_conditions() -> dict[str, Q]:
+    """One condition per status; exactly one holds for each worker (the first that applies
+    in the order inactive, paused, absent, placed, in onboarding, offered, proposed, free).
+    Written as EXISTS / NOT EXISTS so a filter becomes a semi- or anti-join, not a CASE per
+    row."""
+    exists = _exists()
+    ready, any_shift, absent = exists["ready"], exists["any_shift"], exists["absent"]
+    offered, proposed = exists["offered"], exists["proposed"]
     present = Q(is_active=True) & ~Q(volunteer__is_paused=True)
     active = present & ~absent
     return {
@@ -81,20 +93,19 @@ def status_conditions() -> dict[str, Q]:
 
 
 def status_expression() -> Case:
-    conditions = status_conditions()
+    """The status column: the first that applies, in the order of `status_conditions`. A CASE
+    stops at its first true WHEN, so each WHEN names only its own test: five subqueries instead
+    of the conditions' thirteen, which PostgreSQL plans (and Django compiles) for every page of
+    the register."""
+    exists = _exists()
     return Case(
-        *[
-            When(conditions[code], then=Value(code))
-            for code in (
-                Status.INACTIVE,
-                Status.PAUSED,
-                Status.ABSENT,
-                Status.PLACED,
-                Status.ONBOARDING,
-                Status.OFFERED,
-                Status.PROPOSED,
-            )
-        ],
+        When(Q(is_active=False), then=Value(Status.INACTIVE)),
+        When(Q(volunteer__is_paused=True), then=Value(Status.PAUSED)),
+        When(exists["absent"], then=Value(Status.ABSENT)),
+        When(exists["ready"], then=Value(Status.PLACED)),
+        When(exists["any_shift"], then=Value(Status.ONBOARDING)),
+        When(exists["offered"], then=Value(Status.OFFERED)),
+        When(exists["proposed"], then=Value(Status.PROPOSED)),
         default=Value(Status.FREE),
         output_field=CharField(),
     )

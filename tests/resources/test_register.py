@@ -303,3 +303,63 @@ def test_statuses_keep_the_page_bounded_with_offers_and_absences(client, world, 
             ends_on=timezone.localdate(),
         )
     assert queries() == few <= 12
+
+
+def test_the_status_column_is_the_one_status_whose_filter_finds_the_person(world, people):
+    """The column (a CASE that stops at its first true test) and the filter (one full
+    condition per status) tell the same status, where a person's facts overlap too."""
+    from resources.status import Status, status_conditions, status_expression
+    from staffing.models import Worker
+    from tests.volunteers.factories import VolunteerFactory
+
+    def absent_today(worker):
+        Absence.objects.create(
+            worker=worker,
+            kind=Absence.Kind.SICK,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+        )
+
+    # placed, and proposed elsewhere: placed
+    placed = make_placement(unit=world.home, worker=people["agency"], source=WorkerSource.AGENCY)
+    placed.ready_at = timezone.now()
+    placed.save()
+    proposal_in_home(world, worker=people["agency"])
+    # in onboarding, with an open proposal: onboarding
+    make_placement(unit=world.home, worker=people["volunteer"])
+    proposal_in_home(world, worker=people["volunteer"])
+    # offered and proposed: offered
+    offer_sent(world, proposal_in_home(world, worker=people["nurse"]))
+    proposal_in_home(world, worker=people["nurse"])
+    # proposed only
+    proposal_in_home(world, worker=people["helse"])
+    # absent today, with a proposal: absent
+    absent = employee(world, "sykepleier", last_name="Borte")
+    absent_today(absent)
+    proposal_in_home(world, worker=absent)
+    # a paused volunteer, absent too: paused
+    paused = WorkerFactory(source=WorkerSource.VOLUNTEER, last_name="Pause")
+    VolunteerFactory(worker=paused, is_paused=True)
+    absent_today(paused)
+    # inactive, paused and absent: inactive
+    gone = WorkerFactory(source=WorkerSource.VOLUNTEER, last_name="Slutta", is_active=False)
+    VolunteerFactory(worker=gone, is_paused=True)
+    absent_today(gone)
+
+    column = dict(
+        Worker.objects.annotate(status_code=status_expression()).values_list("pk", "status_code")
+    )
+    found: dict[int, list[str]] = {}
+    for code, condition in status_conditions().items():
+        for pk in Worker.objects.filter(condition).values_list("pk", flat=True):
+            found.setdefault(pk, []).append(code)
+
+    assert found == {pk: [code] for pk, code in column.items()}
+    assert column[people["agency"].pk] == Status.PLACED
+    assert column[people["volunteer"].pk] == Status.ONBOARDING
+    assert column[people["nurse"].pk] == Status.OFFERED
+    assert column[people["helse"].pk] == Status.PROPOSED
+    assert column[absent.pk] == Status.ABSENT
+    assert column[paused.pk] == Status.PAUSED
+    assert column[gone.pk] == Status.INACTIVE
+    assert column[people["assistant"].pk] == Status.FREE
