@@ -13,7 +13,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -129,9 +128,6 @@ def needs_with_coverage(queryset: QuerySet | None = None, *, now: dt.datetime | 
     return queryset.annotate(
         slots_requested=_per_need(active, Sum("headcount"), "total"),
         slots_open=_per_need(gaps, Sum("gap"), "total"),
-        first_start=Subquery(
-            active.order_by().values("need").annotate(first=Min("start")).values("first")[:1]
-        ),
         last_end=Subquery(
             active.order_by().values("need").annotate(last=Max("end")).values("last")[:1]
         ),

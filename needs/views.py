@@ -48,9 +48,9 @@ def need_list(request: HttpRequest) -> HttpResponse:
     if request.user.role == LEADER:
         page, query = _page(request, selectors.needs_for_leader(request.user))
         return render(request, "needs/need_list.html", {"page": page, "query": query})
-    filterset = NeedOverviewFilter(request.GET or None, queryset=selectors.needs_open_overview())
-    queryset = filterset.qs if filterset.is_bound else selectors.needs_open_overview()
-    page, query = _page(request, queryset)
+    overview = selectors.needs_open_overview()
+    filterset = NeedOverviewFilter(request.GET or None, queryset=overview)
+    page, query = _page(request, filterset.qs if filterset.is_bound else overview)
     return render(
         request, "needs/need_overview.html", {"page": page, "filter": filterset, "query": query}
     )
