@@ -119,10 +119,18 @@ class ShiftSlots:
 CLOSED_SHOWN = {Offer.Status.DECLINED: SlotState.DECLINED, Offer.Status.EXPIRED: SlotState.EXPIRED}
 
 
-def slot_states_for_needs(need_ids: Iterable[int]) -> dict[int, list[ShiftSlots]]:
-    """{need id: its shifts, earliest first, each with its slots and its offers' history}."""
+def slot_states_for_needs(
+    need_ids: Iterable[int], *, shift_ids: Iterable[int] | None = None
+) -> dict[int, list[ShiftSlots]]:
+    """{need id: its shifts, earliest first, each with its slots and its offers' history}.
+
+    `shift_ids`: only those of the needs' shifts (a roster's week of a long recurring need),
+    so the work follows the shifts shown, not every shift the needs ever had."""
     need_ids = list(need_ids)
-    shifts = list(Shift.objects.filter(need_id__in=need_ids).order_by("start", "pk"))
+    shift_qs = Shift.objects.filter(need_id__in=need_ids)
+    if shift_ids is not None:
+        shift_qs = shift_qs.filter(pk__in=list(shift_ids))
+    shifts = list(shift_qs.order_by("start", "pk"))
     shift_ids = [s.pk for s in shifts]
     placed: dict[int, list[PlacementShift]] = defaultdict(list)
     for ps in (

@@ -75,7 +75,9 @@ def roster_shifts(
         .select_related("need__qualification", "need__unit")
         .order_by("start", "need__unit__name", "pk")[:2000]
     }
-    by_need = slot_states_for_needs({shift.need_id for shift in shifts.values()})
+    by_need = slot_states_for_needs(
+        {shift.need_id for shift in shifts.values()}, shift_ids=shifts.keys()
+    )
     rows = []
     for need_rows in by_need.values():
         for row in need_rows:

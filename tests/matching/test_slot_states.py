@@ -47,6 +47,24 @@ def _need_in_every_state(world):
 EXPECTED = ["open", "proposed", "offered", "declined", "expired", "accepted", "placed", "ready"]
 
 
+def test_only_the_shifts_asked_for_are_read_and_their_states_are_the_same(world):
+    """A roster's week of a long need: the states of the shifts shown, computed the same way
+    as for the whole need, and nothing about the need's other shifts."""
+    need, _people = _need_in_every_state(world)
+    whole = slot_states_for_need(need)
+    some = [whole[3].shift.pk, whole[5].shift.pk]
+
+    rows = slot_states_for_needs([need.pk], shift_ids=some)[need.pk]
+
+    assert [row.shift.pk for row in rows] == some
+    assert [row.slots[0].state for row in rows] == ["declined", "accepted"]
+    assert [row.slots[0].worker for row in rows] == [
+        whole[3].slots[0].worker,
+        whole[5].slots[0].worker,
+    ]
+    assert slot_states_for_needs([need.pk], shift_ids=[])[need.pk] == []
+
+
 def test_each_slot_shows_its_state(world):
     need, people = _need_in_every_state(world)
 
