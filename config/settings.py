@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
     "csp",
     "django_filters",
     "allauth",
@@ -131,6 +132,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through the project's template engine (cached loader in production), so
+# templates/django/forms/widgets/ can override Django's own: the select there writes its
+# options in one loop instead of one template per option (a unit list of 40 cost ~2 ms a page).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR = Path(env_str("DUGNAD_VAR_DIR", str(BASE_DIR / "var")))
