@@ -10,14 +10,15 @@ period: units, offers, placement shifts.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_stream, in_language
 from matching.models import Offer
 from placements.models import PlacementShift
 from staffing.models import Unit, WorkerSource
@@ -131,45 +132,36 @@ def section_14_3_total(rows: list[Row]) -> Row:
     return total
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def section_14_3_csv(rows: list[Row]) -> Iterator[str]:
-    """The report as CSV lines (semicolon-separated, as Norwegian spreadsheets expect)."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(
-        [
-            _("Unit"),
-            _("Shifts offered to part-timers who want more hours"),
-            _("Hours offered"),
-            _("Shifts taken by them"),
-            _("Hours taken"),
-            _("Declined or unanswered"),
-            _("Shifts given to agency temps"),
-            _("Agency hours"),
-            _("Shifts given to new temporary hires"),
-            _("New hires' hours"),
-        ]
-    )
+    """The report as CSV (semicolon-separated, as Norwegian spreadsheets expect; cells that
+    look like formulas defused), in the language active when it is called: a streamed body is
+    written after the view returned."""
+    return in_language(translation.get_language(), csv_stream(_csv_rows(rows)))
+
+
+def _csv_rows(rows: list[Row]) -> Iterator[list[object]]:
+    yield [
+        _("Unit"),
+        _("Shifts offered to part-timers who want more hours"),
+        _("Hours offered"),
+        _("Shifts taken by them"),
+        _("Hours taken"),
+        _("Declined or unanswered"),
+        _("Shifts given to agency temps"),
+        _("Agency hours"),
+        _("Shifts given to new temporary hires"),
+        _("New hires' hours"),
+    ]
     for r in [*rows, section_14_3_total(rows)]:
-        yield writer.writerow(
-            [
-                _safe(r.unit),
-                r.offered_more_hours,
-                f"{r.offered_more_hours_hours:.1f}",
-                r.taken_more_hours,
-                f"{r.taken_more_hours_hours:.1f}",
-                r.declined_more_hours,
-                r.agency,
-                f"{r.agency_hours:.1f}",
-                r.new_hires,
-                f"{r.new_hires_hours:.1f}",
-            ]
-        )
-
-
-def _safe(text: str) -> str:
-    """No formula injection when the file is opened in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+        yield [
+            r.unit,
+            r.offered_more_hours,
+            f"{r.offered_more_hours_hours:.1f}",
+            r.taken_more_hours,
+            f"{r.taken_more_hours_hours:.1f}",
+            r.declined_more_hours,
+            r.agency,
+            f"{r.agency_hours:.1f}",
+            r.new_hires,
+            f"{r.new_hires_hours:.1f}",
+        ]
