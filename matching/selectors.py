@@ -76,19 +76,20 @@ def _count_of(rows: QuerySet, counted: str = "pk", *, distinct: bool = False) ->
     return Coalesce(Subquery(counted_rows[:1]), 0)
 
 
-def _on_the_shift() -> Q:
+def _on_the_shift(*, proposed: bool = True) -> Q:
     """The row's person holds a slot of the row's shift in slot_states' sense: placed there,
-    waiting for an answer to an offer of it, or proposed for it."""
+    waiting for an answer to an offer of it, or (with `proposed`) proposed for it."""
     shift, worker = OuterRef("shift_id"), OuterRef("worker_id")
-    return (
-        Exists(PlacementShift.objects.filter(shift_id=shift, worker_id=worker, is_active=True))
-        | Exists(Offer.objects.pending().filter(shift_id=shift, worker_id=worker))
-        | Exists(
+    held = Exists(
+        PlacementShift.objects.filter(shift_id=shift, worker_id=worker, is_active=True)
+    ) | Exists(Offer.objects.pending().filter(shift_id=shift, worker_id=worker))
+    if proposed:
+        held |= Exists(
             Proposal.objects.filter(
                 shift_id=shift, worker_id=worker, status=Proposal.Status.PROPOSED
             )
         )
-    )
+    return held
 
 
 CLOSED_SHOWN = [Offer.Status.DECLINED, Offer.Status.EXPIRED]
@@ -109,16 +110,7 @@ def offers_shown_on_open_slots(status: str | None = None) -> QuerySet[Offer]:
     placed = PlacementShift.objects.filter(shift_id=shift, is_active=True)
     waiting = Offer.objects.pending().filter(shift_id=shift)
     proposed = Proposal.objects.filter(shift_id=shift, status=Proposal.Status.PROPOSED).exclude(
-        Exists(
-            PlacementShift.objects.filter(
-                shift_id=OuterRef("shift_id"), worker_id=OuterRef("worker_id"), is_active=True
-            )
-        )
-        | Exists(
-            Offer.objects.pending().filter(
-                shift_id=OuterRef("shift_id"), worker_id=OuterRef("worker_id")
-            )
-        )
+        _on_the_shift(proposed=False)
     )
     newer = (
         Offer.objects.filter(shift_id=shift, status__in=CLOSED_SHOWN)
